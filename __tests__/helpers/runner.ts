@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface StepResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  /** Wall-clock time at which the process exited. */
+  endedAt: number;
+  workDir: string;
+}
+
+/** Parses the runner's file-command format: `name=value` lines and `name<<DELIM ... DELIM` blocks. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name = '', delimiter] = heredoc;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] ?? '');
+      result[name] = value.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      result[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return result;
+}
+
+function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]),
+  );
+}
+
+/**
+ * Runs a bundled entry point the way the GitHub runner does: INPUT_* variables and the file commands.
+ * Asynchronous on purpose: the sandbox lives in the test's own event loop and must keep ticking.
+ */
+export async function runEntry(
+  entry: string,
+  options: { inputs?: Record<string, string>; env?: Record<string, string>; workDir?: string },
+): Promise<StepResult> {
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
+  const files = {
+    GITHUB_OUTPUT: join(workDir, 'output'),
+    GITHUB_STATE: join(workDir, 'state'),
+    GITHUB_STEP_SUMMARY: join(workDir, 'summary'),
+    GITHUB_ENV: join(workDir, 'env'),
+  };
+  for (const path of Object.values(files)) await writeFile(path, '', { flag: 'a' });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: workDir,
+    GITHUB_ACTIONS: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...files,
+    ...options.env,
+    ...inputEnv(options.inputs ?? {}),
+  };
+  const child = spawn(process.execPath, [join(ROOT, entry)], { env, cwd: workDir });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
+  const endedAt = Date.now();
+  const read = (path: string): Promise<string> => readFile(path, 'utf8');
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(await read(files.GITHUB_OUTPUT)),
+    state: parseFileCommands(await read(files.GITHUB_STATE)),
+    summary: await read(files.GITHUB_STEP_SUMMARY),
+    endedAt,
+    workDir,
+  };
+}
+
+/** The main step, then (as the runner does) the post step with STATE_* from the main step's state file. */
+export async function runAction(options: {
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+  post?: boolean;
+}): Promise<{ main: StepResult; post: StepResult | undefined }> {
+  const main = await runEntry('dist/index.js', options);
+  if (options.post === false) return { main, post: undefined };
+  const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
+  const post = await runEntry('dist/cleanup/index.js', {
+    env: { ...options.env, ...stateEnv },
+    workDir: main.workDir,
+  });
+  return { main, post };
+}
+
+/** `::error::` lines, the way the Actions log shows failures. */
+export function errorLines(result: StepResult): string[] {
+  return `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.startsWith('::error::'));
+}

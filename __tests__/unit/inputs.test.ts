@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseList, readInputs } from '../../src/inputs.js';
+
+const base: Record<string, string> = {
+  image: 'myapp:latest',
+  repository: 'team/my-app',
+  service: 'web',
+};
+const env = { GITHUB_SHA: 'abc123', AWS_REGION: 'eu-west-1' };
+const reader =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? '';
+
+describe('readInputs', () => {
+  it('applies the documented defaults', () => {
+    expect(readInputs(reader(base), env)).toEqual({
+      image: 'myapp:latest',
+      repository: 'team/my-app',
+      tags: ['abc123'],
+      taskDefinition: undefined,
+      containers: [],
+      cluster: 'default',
+      service: 'web',
+      wait: true,
+      timeoutMinutes: 30,
+      pollSeconds: 5,
+      awsRegion: 'eu-west-1',
+    });
+  });
+
+  it('parses lists, booleans, numbers and the region input', () => {
+    const inputs = readInputs(
+      reader({
+        ...base,
+        tags: 'v1\nlatest, release-2',
+        containers: 'web\n  sidecar  \n',
+        wait: 'false',
+        'timeout-minutes': '12',
+        'poll-seconds': '0.5',
+        'aws-region': 'us-west-2',
+        'task-definition': ' deploy/td.json ',
+      }),
+      env,
+    );
+    expect(inputs).toMatchObject({
+      tags: ['v1', 'latest', 'release-2'],
+      containers: ['web', 'sidecar'],
+      wait: false,
+      timeoutMinutes: 12,
+      pollSeconds: 0.5,
+      awsRegion: 'us-west-2',
+      taskDefinition: 'deploy/td.json',
+    });
+  });
+
+  it.each([
+    [{ service: '' }, env, "Input 'service' is required: the ECS service to update."],
+    [{ image: '' }, env, "Input 'image' is required: the local Docker image to push, e.g. myapp:latest."],
+    [
+      { 'timeout-minutes': '-5' },
+      env,
+      "Input 'timeout-minutes' is '-5': expected a number of minutes from 1 to 360.",
+    ],
+    [
+      { 'poll-seconds': 'fast' },
+      env,
+      "Input 'poll-seconds' is 'fast': expected a number of seconds from 0.1 to 300.",
+    ],
+    [{ wait: 'maybe' }, env, "Input 'wait' is 'maybe': expected true or false."],
+    [{ repository: 'My_App' }, env, "Input 'repository' is 'My_App': expected an ECR repository name"],
+    [{ tags: 'ok,bad tag' }, env, "Input 'tags' is 'bad tag': expected Docker tags"],
+    [{}, { AWS_REGION: 'eu-west-1' }, "Input 'tags' is empty and GITHUB_SHA is not set"],
+    [
+      {},
+      { GITHUB_SHA: 'abc' },
+      "Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set.",
+    ],
+    [{ 'aws-region': 'Frankfurt' }, env, "Input 'aws-region' is 'Frankfurt': expected an AWS region"],
+    [{ containers: 'web;rm -rf' }, env, "Input 'containers' is 'web;rm -rf': expected container names"],
+  ])('rejects %j with one clear line', (override, environment, message) => {
+    const read = reader({ ...base, ...(override as Record<string, string>) });
+    expect(() => readInputs(read, environment)).toThrow(message);
+  });
+});
+
+describe('parseList', () => {
+  it.each([
+    ['', []],
+    ['a', ['a']],
+    ['a\nb', ['a', 'b']],
+    ['a, b,,c\n\n', ['a', 'b', 'c']],
+  ])('%j', (raw, expected) => expect(parseList(raw)).toEqual(expected));
+});

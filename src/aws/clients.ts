@@ -1,0 +1,19 @@
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+
+export interface AwsClients {
+  ecs: ECSClient;
+  ecr: ECRClient;
+}
+
+const USER_AGENT: [string, string] = ['ecs-ship', '0.1.0'];
+
+/**
+ * Endpoints come from the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR
+ * handling, so the sandbox and LocalStack need no special path here. Standard retries cover
+ * throttling and 5xx; the watcher adds its own patience on top.
+ */
+export function createClients(region: string): AwsClients {
+  const common = { region, maxAttempts: 5, retryMode: 'standard', customUserAgent: [USER_AGENT] } as const;
+  return { ecs: new ECSClient({ ...common }), ecr: new ECRClient({ ...common }) };
+}
