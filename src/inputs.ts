@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { inputError, UserError } from './errors.js';
 
 /** Every input of action.yml, parsed and validated. Nothing else reads inputs. */
@@ -24,7 +23,12 @@ export interface Inputs {
 /** Reads one raw input; `core.getInput` in the action, a table in tests. */
 export type InputReader = (name: string) => string;
 
-const actionsReader: InputReader = (name) => core.getInput(name);
+/**
+ * How the runner passes inputs (what `core.getInput` reads). Read directly so that a step with a bad input
+ * fails without loading @actions/core at all.
+ */
+const actionsReader: InputReader = (name) =>
+  process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
 
 // Docker's tag grammar and ECR's repository-name grammar.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;

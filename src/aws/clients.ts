@@ -6,7 +6,7 @@ export interface AwsClients {
   ecr: ECRClient;
 }
 
-const USER_AGENT: [string, string] = ['ecs-ship', '0.1.0'];
+const USER_AGENT = 'ecs-ship/0.1.0';
 
 /**
  * Endpoints come from the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR
@@ -14,6 +14,6 @@ const USER_AGENT: [string, string] = ['ecs-ship', '0.1.0'];
  * throttling and 5xx; the watcher adds its own patience on top.
  */
 export function createClients(region: string): AwsClients {
-  const common = { region, maxAttempts: 5, retryMode: 'standard', customUserAgent: [USER_AGENT] } as const;
-  return { ecs: new ECSClient({ ...common }), ecr: new ECRClient({ ...common }) };
+  const common = { region, maxAttempts: 5, retryMode: 'standard', customUserAgent: USER_AGENT };
+  return { ecs: new ECSClient(common), ecr: new ECRClient(common) };
 }

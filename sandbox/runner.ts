@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ROOT = resolve(import.meta.dirname, '..');
 
 export interface StepResult {
   code: number;
@@ -49,7 +49,12 @@ function inputEnv(inputs: Record<string, string>): Record<string, string> {
  */
 export async function runEntry(
   entry: string,
-  options: { inputs?: Record<string, string>; env?: Record<string, string>; workDir?: string },
+  options: {
+    inputs?: Record<string, string>;
+    env?: Record<string, string>;
+    workDir?: string;
+    echo?: boolean;
+  },
 ): Promise<StepResult> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
   const files = {
@@ -72,8 +77,14 @@ export async function runEntry(
   const child = spawn(process.execPath, [join(ROOT, entry)], { env, cwd: workDir });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (options.echo) process.stdout.write(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (options.echo) process.stderr.write(chunk);
+  });
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
   const endedAt = Date.now();
   const read = (path: string): Promise<string> => readFile(path, 'utf8');
@@ -94,6 +105,7 @@ export async function runAction(options: {
   inputs: Record<string, string>;
   env: Record<string, string>;
   post?: boolean;
+  echo?: boolean;
 }): Promise<{ main: StepResult; post: StepResult | undefined }> {
   const main = await runEntry('dist/index.js', options);
   if (options.post === false) return { main, post: undefined };
@@ -101,6 +113,7 @@ export async function runAction(options: {
   const post = await runEntry('dist/cleanup/index.js', {
     env: { ...options.env, ...stateEnv },
     workDir: main.workDir,
+    ...(options.echo === undefined ? {} : { echo: options.echo }),
   });
   return { main, post };
 }

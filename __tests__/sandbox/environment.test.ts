@@ -1,0 +1,120 @@
+import { describe, expect, it } from '@jest/globals';
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { missingTools, startEnvironment } from '../../sandbox/environment.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function run(command: string, args: string[], env: Record<string, string>, input = '') {
+  return new Promise<{ code: number | null; output: string }>((done) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    child.on('close', (code) => done({ code, output }));
+    child.stdin.end(input);
+  });
+}
+
+describe('startEnvironment', () => {
+  it('finds every tool it needs on this machine', () => {
+    expect(missingTools()).toEqual([]);
+  });
+
+  it('gives env under which docker logs into the registry with the ECR token, and stops cleanly', async () => {
+    const environment = await startEnvironment({ timeScale: 20, docker: true });
+    let stopped = false;
+    try {
+      const { env } = environment;
+      expect(Object.keys(env).sort()).toEqual([
+        'AWS_ACCESS_KEY_ID',
+        'AWS_EC2_METADATA_DISABLED',
+        'AWS_ENDPOINT_URL_ECR',
+        'AWS_ENDPOINT_URL_ECS',
+        'AWS_REGION',
+        'AWS_SECRET_ACCESS_KEY',
+        'DOCKER_CONFIG',
+        'DOCKER_HOST',
+      ]);
+      // The SDK finds the sandbox through AWS_ENDPOINT_URL_ECR alone, as the action will.
+      const saved = { ...process.env };
+      Object.assign(process.env, env);
+      const ecr = new ECRClient({});
+      const token = await ecr.send(new GetAuthorizationTokenCommand({})).finally(() => {
+        ecr.destroy();
+        process.env = saved;
+      });
+      const [user, password] = Buffer.from(token.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
+        .toString()
+        .split(':');
+      const login = await run('docker', ['login', '--username', user ?? '', '--password-stdin', environment.registry.host], env, password);
+      expect(login).toMatchObject({ code: 0, output: expect.stringContaining('Login Succeeded') });
+
+      const dirs = [environment.registry.rootDir, env.DOCKER_CONFIG ?? '', (env.DOCKER_HOST ?? '').replace(/^unix:\/\/|\/docker\.sock$/g, '')];
+      await environment.stop();
+      stopped = true;
+      expect(dirs.filter((d) => existsSync(d))).toEqual([]);
+      await expect(fetch(`${environment.registry.url}/v2/`)).rejects.toThrow();
+      await expect(fetch(environment.aws.endpoint)).rejects.toThrow();
+    } finally {
+      if (!stopped) await environment.stop();
+    }
+  }, 60_000);
+});
+
+/** Starts the CLI without dockerd; resolves with its env lines and the registry host it reports. */
+async function startCli() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--no-docker', '--time-scale', '20'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code, signal) => done(code ?? (signal && -1))));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c));
+  const env: Record<string, string> = {};
+  for await (const line of createInterface({ input: child.stdout })) {
+    const [key, ...value] = line.split('=');
+    env[key ?? ''] = value.join('=');
+    if (Object.keys(env).length === 7) break;
+  }
+  const registryHost = /registry at (\S+);/.exec(stderr)?.[1];
+  return { child, env, registryHost, exited };
+}
+
+async function answers(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('sandbox/cli.ts', () => {
+  it('prints the env lines, serves until SIGTERM, then exits 0 and stops the registry', async () => {
+    const { child, env, registryHost, exited } = await startCli();
+    expect(env.AWS_REGION).toBe('us-east-1');
+    const ping = await fetch(env.AWS_ENDPOINT_URL_ECS ?? '', {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
+      body: '{}',
+    });
+    expect(await ping.json()).toEqual({ clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'] });
+    expect(await answers(`http://${registryHost}/v2/`)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await answers(env.AWS_ENDPOINT_URL_ECS ?? '')).toBe(false);
+    expect(await answers(`http://${registryHost}/v2/`)).toBe(false);
+  }, 30_000);
+
+  it('leaves no registry behind when it is killed outright', async () => {
+    const { child, registryHost, exited } = await startCli();
+    expect(await answers(`http://${registryHost}/v2/`)).toBe(true);
+    child.kill('SIGKILL');
+    await exited;
+    const until = Date.now() + 5000;
+    while ((await answers(`http://${registryHost}/v2/`)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await answers(`http://${registryHost}/v2/`)).toBe(false);
+  }, 30_000);
+});

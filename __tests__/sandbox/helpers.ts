@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { RegistryProcess } from '../../sandbox/registry.js';
+
+const sha256 = (data: Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+function authHeader(registry: RegistryProcess): string {
+  return `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
+}
+
+async function putBlob(registry: RegistryProcess, repository: string, data: Buffer): Promise<string> {
+  const digest = sha256(data);
+  const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, {
+    method: 'POST',
+    headers: { authorization: authHeader(registry) },
+  });
+  if (start.status !== 202) throw new Error(`blob upload start: ${start.status}`);
+  const location = new URL(start.headers.get('location') ?? '', registry.url);
+  location.searchParams.set('digest', digest);
+  const put = await fetch(location, {
+    method: 'PUT',
+    headers: { authorization: authHeader(registry), 'content-type': 'application/octet-stream' },
+    body: data,
+  });
+  if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`);
+  return digest;
+}
+
+/** Pushes a one-layer image over the registry API (no docker needed); returns its manifest digest. */
+export async function pushTinyImage(registry: RegistryProcess, repository: string, tag: string): Promise<string> {
+  const layer = Buffer.from(`layer of ${repository}:${tag} ${Date.now()}`);
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await putBlob(registry, repository, config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await putBlob(registry, repository, layer), size: layer.length }],
+    }),
+  );
+  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { authorization: authHeader(registry), 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    body: manifest,
+  });
+  if (res.status !== 201) throw new Error(`manifest upload: ${res.status} ${await res.text()}`);
+  return sha256(manifest);
+}
+
+/** Polls `check` every 50 ms until it returns a value other than undefined. */
+export async function eventually<T>(check: () => Promise<T | undefined>, limitMs = 20000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readInputs } from '../../src/inputs.js';
+import { ROOT } from '../../sandbox/runner.js';
+
+interface ActionYml {
+  inputs: Record<string, { description: string; required: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string; post: string };
+}
+
+const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+
+describe('action.yml', () => {
+  it('declares exactly the inputs the action reads, each with a description', () => {
+    const read = new Set<string>();
+    const values: Record<string, string> = { image: 'a:b', repository: 'a', service: 's', tags: 't' };
+    readInputs((name) => (read.add(name), values[name] ?? ''), { AWS_REGION: 'us-east-1' });
+    expect(Object.keys(action.inputs).sort()).toEqual([...read].sort());
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      expect({ name, described: spec.description.length > 10 }).toEqual({ name, described: true });
+    }
+  });
+
+  it('declares every output the pipeline sets', async () => {
+    const source = await readFile(join(ROOT, 'src', 'pipeline.ts'), 'utf8');
+    const set = [...source.matchAll(/setOutput\('([a-z-]+)'/g)].map((m) => m[1]);
+    expect(Object.keys(action.outputs).sort()).toEqual([...new Set(set)].sort());
+  });
+
+  it('runs on node24 with a main and a post step from dist/', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/cleanup/index.js' });
+  });
+});

@@ -1,0 +1,58 @@
+import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
+import type { RolloutTarget } from '../../../src/deploy/judge.js';
+
+export const TD = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${rev}`;
+export const STARTED = new Date('2026-11-22T10:00:00Z');
+export const at = (seconds: number) => new Date(STARTED.getTime() + seconds * 1000);
+
+export const target: RolloutTarget = {
+  cluster: 'prod',
+  service: 'web',
+  taskDefinitionArn: TD(7),
+  startedAt: STARTED,
+  deploymentId: 'ecs-svc/new',
+};
+
+export function dep(rev: number, over: Partial<Deployment> = {}): Deployment {
+  return {
+    id: rev === 7 ? 'ecs-svc/new' : `ecs-svc/old${rev}`,
+    status: rev === 7 ? 'PRIMARY' : 'ACTIVE',
+    taskDefinition: TD(rev),
+    desiredCount: 2,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    rolloutState: 'IN_PROGRESS',
+    createdAt: rev === 7 ? at(1) : at(-3600),
+    ...over,
+  };
+}
+
+export function svc(deployments: Deployment[], over: Partial<Service> = {}): Service {
+  return { serviceName: 'web', status: 'ACTIVE', desiredCount: 2, deployments, events: [], ...over };
+}
+
+export function sd(status: string, over: Partial<ServiceDeployment> = {}): ServiceDeployment {
+  return {
+    serviceDeploymentArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc',
+    status: status as ServiceDeployment['status'],
+    ...over,
+  };
+}
+
+export function stoppedTask(id: string, over: Partial<Task> = {}): Task {
+  return {
+    taskArn: `arn:aws:ecs:us-east-1:123456789012:task/prod/${id}`,
+    taskDefinitionArn: TD(7),
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stoppedAt: at(30),
+    stoppedReason: 'Essential container in task exited',
+    containers: [{ name: 'app', exitCode: 1 }],
+    ...over,
+  };
+}
+
+export const PULL_REASON =
+  'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ' +
+  '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:abc: not found';

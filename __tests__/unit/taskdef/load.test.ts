@@ -1,0 +1,152 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { UserError } from '../../../src/errors.js';
+import { loadServiceTaskDefinition, loadTaskDefinitionFile } from '../../../src/taskdef/load.js';
+import { containerNames } from '../../../src/taskdef/render.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/taskdef');
+const fixture = (name: string): string => join(FIXTURES, name);
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'taskdef-load-'));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('loadTaskDefinitionFile', () => {
+  it.each([
+    ['fargate-web-firelens.json', 'shop-web', ['web', 'log-router']],
+    ['fargate-web-firelens.yaml', 'shop-web', ['web', 'log-router']],
+    ['describe-task-definition.json', 'billing-worker', ['worker']],
+    ['console-export.json', 'admin-api', ['api']],
+    ['sniffed-yaml.taskdef', 'x', ['web']],
+  ])('reads %s', async (file, family, containers) => {
+    const td = await loadTaskDefinitionFile(fixture(file));
+    expect(td['family']).toBe(family);
+    expect(containerNames(td)).toEqual(containers);
+  });
+
+  it('reads YAML into exactly what the equivalent JSON gives', async () => {
+    const fromYaml = await loadTaskDefinitionFile(fixture('fargate-web-firelens.yaml'));
+    const fromJson = await loadTaskDefinitionFile(fixture('fargate-web-firelens.json'));
+    expect(fromYaml).toEqual(fromJson);
+  });
+
+  it('keeps empty and "="-containing environment values exactly', async () => {
+    const td = await loadTaskDefinitionFile(fixture('fargate-web-firelens.yaml'));
+    const [web] = td['containerDefinitions'] as { environment: { name: string; value: string }[] }[];
+    expect(web?.environment).toEqual([
+      { name: 'FEATURE_FLAGS', value: '' },
+      { name: 'DATABASE_OPTIONS', value: 'sslmode=require&pool=10' },
+      { name: 'JAVA_OPTS', value: '-Dfile.encoding=UTF-8 -Xmx512m' },
+      { name: 'PORT', value: '8080' },
+    ]);
+  });
+
+  it('unwraps `aws ecs describe-task-definition` output to the task definition itself', async () => {
+    const td = await loadTaskDefinitionFile(fixture('describe-task-definition.json'));
+    expect(td['taskDefinitionArn']).toBe(
+      'arn:aws:ecs:eu-west-1:123456789012:task-definition/billing-worker:42',
+    );
+    expect(td).not.toHaveProperty('taskDefinition');
+  });
+
+  it.each([
+    ['trailing-comma.json', /is not valid JSON: line 6, column 1: /],
+    ['bad-token.taskdef', /is not valid JSON: line 3, column 57: Unexpected token/],
+    ['bad-indent.yaml', /is not valid YAML: line 5, column 1: /],
+    ['list.json', /holds a list: expected an object\.$/],
+    ['no-containers.yaml', /has no 'containerDefinitions' list/],
+    ['missing.json', /does not exist\.$/],
+    ['', /is a directory, not a file\.$/],
+  ])('rejects %s with a one-line UserError naming the file', async (file, message) => {
+    const err = await failure(loadTaskDefinitionFile(fixture(file)));
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toContain(`'${fixture(file)}'`);
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('does not quote the file contents in a JSON error (they may hold secrets)', async () => {
+    const err = await failure(loadTaskDefinitionFile(fixture('bad-token.taskdef')));
+    expect(err.message).not.toContain('"image"');
+  });
+
+  it.each([
+    ['empty.json', '', /is empty\.$/],
+    ['null.yaml', 'null\n', /holds null: expected an object\.$/],
+    ['string.yml', 'just words\n', /holds a string: expected an object\.$/],
+    ['empty-list.json', '{"family": "x", "containerDefinitions": []}', /no 'containerDefinitions' list/],
+    ['bad-entry.json', '{"containerDefinitions": ["web"]}', /every entry of 'containerDefinitions'/],
+    ['two-docs.yaml', 'a: 1\n---\nb: 2\n', /not valid YAML: line 2, column 1: a second document starts here/],
+    [
+      'truncated.json',
+      '{\n  "family": "x",\n  "containerDefinitions": [\n',
+      /line 4, column 1: Unexpected end/,
+    ],
+  ])('rejects %s', async (name, content, message) => {
+    await writeFile(join(scratch, name), content);
+    const err = await failure(loadTaskDefinitionFile(join(scratch, name)));
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toMatch(message);
+  });
+
+  it('ignores a byte-order mark', async () => {
+    await writeFile(join(scratch, 'bom.json'), '\uFEFF{"containerDefinitions": [{"name": "web"}]}');
+    expect(containerNames(await loadTaskDefinitionFile(join(scratch, 'bom.json')))).toEqual(['web']);
+  });
+});
+
+describe('loadServiceTaskDefinition', () => {
+  const arn = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-web:17';
+
+  it('loads the revision the service runs, with its tags', async () => {
+    const ecs = mockClient(ECSClient);
+    ecs.on(DescribeServicesCommand, { cluster: 'prod', services: ['web'] }).resolves({
+      services: [{ serviceName: 'web', status: 'ACTIVE', taskDefinition: arn }],
+      failures: [],
+    });
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: arn, include: ['TAGS'] }).resolves({
+      taskDefinition: {
+        family: 'shop-web',
+        revision: 17,
+        containerDefinitions: [{ name: 'web', image: 'x' }],
+      },
+      tags: [{ key: 'team', value: 'shop' }],
+    });
+    const loaded = await loadServiceTaskDefinition(new ECSClient({ region: 'eu-west-1' }), 'prod', 'web');
+    expect(loaded.arn).toBe(arn);
+    expect(loaded.tags).toEqual([{ key: 'team', value: 'shop' }]);
+    expect(loaded.taskDefinition['family']).toBe('shop-web');
+    ecs.restore();
+  });
+
+  it.each([
+    ['missing', { services: [], failures: [{ arn: 'x', reason: 'MISSING' }] }, /ECS says MISSING\.$/],
+    ['deleted', { services: [{ status: 'INACTIVE', taskDefinition: arn }], failures: [] }, /INACTIVE/],
+  ])('rejects a %s service with a UserError naming service and cluster', async (_case, response, message) => {
+    const ecs = mockClient(ECSClient);
+    ecs.on(DescribeServicesCommand).resolves(response);
+    const err = await failure(
+      loadServiceTaskDefinition(new ECSClient({ region: 'eu-west-1' }), 'prod', 'web'),
+    );
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toMatch(/^Service 'web' was not found in cluster 'prod'/);
+    expect(err.message).toMatch(message);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(0);
+    ecs.restore();
+  });
+});

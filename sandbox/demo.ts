@@ -1,0 +1,46 @@
+// `npm run demo`: a full deploy against the local sandbox, shown as the Actions log would show it.
+import { missingTools, startEnvironment } from './environment.js';
+import { runAction } from './runner.js';
+import { buildTinyImage, sandboxEcs, seedService, waitSteady } from './seed.js';
+
+const missing = missingTools();
+if (missing.length > 0) {
+  console.error(
+    `The demo needs ${missing.join(', ')}: sudo apt-get install -y docker-registry docker.io apache2-utils`,
+  );
+  process.exit(1);
+}
+
+const started = Date.now();
+const environment = await startEnvironment({ timeScale: 1, docker: true });
+let code = 1;
+try {
+  const ecs = sandboxEcs(environment.env);
+  console.log('== Seeding service "web" (2 tasks of nginx) in the sandbox');
+  await seedService(ecs, { service: 'web', desiredCount: 2, circuitBreaker: true });
+  await waitSteady(ecs, 'web');
+  console.log('== Building the image demo-app:latest in the sandbox dockerd');
+  await buildTinyImage(environment.env, 'demo-app:latest', `built ${new Date().toISOString()}`);
+
+  console.log('== Running ecs-ship as the runner does (node dist/index.js, then the post step)\n');
+  const { main, post } = await runAction({
+    inputs: {
+      image: 'demo-app:latest',
+      repository: 'web',
+      tags: 'demo\nv1',
+      service: 'web',
+      'poll-seconds': '1',
+    },
+    env: environment.env,
+    echo: true,
+  });
+  console.log('\n== Outputs');
+  for (const [name, value] of Object.entries(main.outputs)) console.log(`${name}=${value}`);
+  console.log(
+    `\n== Step exited ${main.code}; post step exited ${post?.code}; ${Math.round((Date.now() - started) / 1000)} s in all`,
+  );
+  code = main.code;
+} finally {
+  await environment.stop();
+}
+process.exit(code);

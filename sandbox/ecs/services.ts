@@ -1,0 +1,228 @@
+import { AwsError } from '../http.js';
+import {
+  arn,
+  breakerThreshold,
+  newDeploymentId,
+  newRevisionId,
+  newServiceDeploymentId,
+  type Cluster,
+  type Deployment,
+  type DeploymentConfiguration,
+  type EcsState,
+  type Service,
+  type TaskDefinition,
+} from './model.js';
+import { parseTags, requireTaskDefinition } from './taskdefs.js';
+import { isAlive, stopTask } from './tasks.js';
+import { serviceTasks } from './model.js';
+
+function invalid(message: string): AwsError {
+  return new AwsError('InvalidParameterException', message);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export function mergeDeploymentConfiguration(
+  current: DeploymentConfiguration | undefined,
+  raw: unknown,
+): DeploymentConfiguration {
+  const given = asRecord(raw);
+  const breaker = asRecord(given.deploymentCircuitBreaker);
+  const base = current ?? {
+    maximumPercent: 200,
+    minimumHealthyPercent: 100,
+    deploymentCircuitBreaker: { enable: false, rollback: false },
+    strategy: 'ROLLING',
+  };
+  const cfg: DeploymentConfiguration = {
+    maximumPercent: typeof given.maximumPercent === 'number' ? given.maximumPercent : base.maximumPercent,
+    minimumHealthyPercent:
+      typeof given.minimumHealthyPercent === 'number' ? given.minimumHealthyPercent : base.minimumHealthyPercent,
+    deploymentCircuitBreaker:
+      given.deploymentCircuitBreaker === undefined
+        ? base.deploymentCircuitBreaker
+        : { enable: breaker.enable === true, rollback: breaker.rollback === true },
+    strategy: typeof given.strategy === 'string' ? given.strategy : base.strategy,
+  };
+  if (cfg.maximumPercent < 100) throw invalid('maximumPercent must be at least 100.');
+  if (cfg.minimumHealthyPercent < 0 || cfg.minimumHealthyPercent > 100) {
+    throw invalid('minimumHealthyPercent must be between 0 and 100.');
+  }
+  if (cfg.maximumPercent <= cfg.minimumHealthyPercent) {
+    throw invalid('maximumPercent must be greater than minimumHealthyPercent.');
+  }
+  if (cfg.strategy !== 'ROLLING') {
+    throw invalid(`The sandbox only models the ROLLING deployment strategy, not ${cfg.strategy}.`);
+  }
+  return cfg;
+}
+
+function checkLaunch(td: TaskDefinition, launchType: string, networkConfiguration: unknown): void {
+  if (launchType === 'FARGATE' && !td.compatibilities.includes('FARGATE')) {
+    throw invalid('Task definition does not support launch_type FARGATE.');
+  }
+  // Real ECS also refuses awsvpc without networkConfiguration ("Network Configuration must be provided when
+  // networkMode 'awsvpc' is specified."); the sandbox has no VPC to check it against, so it accepts both.
+  void networkConfiguration;
+}
+
+/**
+ * Makes `td` the PRIMARY deployment with its own service revision and service deployment; whatever
+ * deployment was in progress is superseded, as ECS does.
+ */
+export function startDeployment(state: EcsState, service: Service, td: TaskDefinition, now: number): Deployment {
+  const revisionArn = arn(state.region, `service-revision/${service.clusterName}/${service.name}/${newRevisionId()}`);
+  state.serviceRevisions.set(revisionArn, {
+    arn: revisionArn,
+    serviceArn: service.arn,
+    clusterArn: service.clusterArn,
+    taskDefinitionArn: td.arn,
+    launchType: service.launchType,
+    createdAt: now,
+    networkConfiguration: service.networkConfiguration,
+  });
+  const sdArn = arn(
+    state.region,
+    `service-deployment/${service.clusterName}/${service.name}/${newServiceDeploymentId()}`,
+  );
+  const previous = service.currentServiceDeploymentArn
+    ? state.serviceDeployments.get(service.currentServiceDeploymentArn)
+    : undefined;
+  if (previous && ['PENDING', 'IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'].includes(previous.status)) {
+    previous.status = 'STOPPED';
+    previous.statusReason = 'Service deployment was superseded by a new service deployment.';
+    previous.stoppedAt = now;
+    previous.updatedAt = now;
+    previous.finishedAt = now;
+  }
+  const id = newDeploymentId();
+  const cfg = service.deploymentConfiguration;
+  state.serviceDeployments.set(sdArn, {
+    arn: sdArn,
+    serviceArn: service.arn,
+    clusterArn: service.clusterArn,
+    serviceName: service.name,
+    createdAt: now,
+    updatedAt: now,
+    status: 'PENDING',
+    targetRevisionArn: revisionArn,
+    sourceRevisionArns: service.deployments.map((d) => d.serviceRevisionArn),
+    deploymentConfiguration: structuredClone(cfg),
+    circuitBreaker: {
+      status: cfg.deploymentCircuitBreaker.enable ? 'MONITORING' : 'DISABLED',
+      failureCount: 0,
+      threshold: breakerThreshold(service.desiredCount),
+    },
+    deploymentId: id,
+  });
+  for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+  const deployment: Deployment = {
+    id,
+    status: 'PRIMARY',
+    taskDefinitionArn: td.arn,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: 'ECS deployment ' + id + ' in progress.',
+    serviceDeploymentArn: sdArn,
+    serviceRevisionArn: revisionArn,
+    nextLaunchAt: now,
+  };
+  service.deployments.unshift(deployment);
+  service.taskDefinitionArn = td.arn;
+  service.currentServiceDeploymentArn = sdArn;
+  return deployment;
+}
+
+export function createService(state: EcsState, cluster: Cluster, body: Record<string, unknown>, now: number): Service {
+  const name = body.serviceName;
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
+    throw invalid('Service name must be 1-255 letters, numbers, hyphens or underscores.');
+  }
+  const existing = cluster.services.get(name);
+  if (existing && existing.status !== 'INACTIVE') throw invalid('Creation of service was not idempotent.');
+  const td = requireTaskDefinition(state, body.taskDefinition, 'TaskDefinition not found.');
+  const launchType = typeof body.launchType === 'string' ? body.launchType : 'EC2';
+  checkLaunch(td, launchType, body.networkConfiguration);
+  const desiredCount = typeof body.desiredCount === 'number' ? body.desiredCount : 1;
+  if (desiredCount < 0) throw invalid('desiredCount must be at least 0.');
+  const service: Service = {
+    name,
+    arn: arn(state.region, `service/${cluster.name}/${name}`),
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    status: 'ACTIVE',
+    desiredCount,
+    taskDefinitionArn: td.arn,
+    launchType,
+    networkConfiguration: body.networkConfiguration,
+    deploymentConfiguration: mergeDeploymentConfiguration(undefined, body.deploymentConfiguration),
+    deployments: [],
+    events: [],
+    createdAt: now,
+    tags: parseTags(body.tags),
+    currentServiceDeploymentArn: undefined,
+  };
+  cluster.services.set(name, service);
+  startDeployment(state, service, td, now);
+  return service;
+}
+
+export function findService(cluster: Cluster, ref: unknown): Service | undefined {
+  if (typeof ref !== 'string') return undefined;
+  // A service ARN ends in service/<cluster>/<name> (or the old service/<name> form).
+  return cluster.services.get(ref.startsWith('arn:') ? (ref.split('/').at(-1) ?? '') : ref);
+}
+
+function requireActiveService(cluster: Cluster, ref: unknown): Service {
+  const service = findService(cluster, ref);
+  if (!service || service.status === 'INACTIVE') throw new AwsError('ServiceNotFoundException', 'Service not found.');
+  if (service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+  return service;
+}
+
+export function updateService(state: EcsState, cluster: Cluster, body: Record<string, unknown>, now: number): Service {
+  const service = requireActiveService(cluster, body.service);
+  const td =
+    body.taskDefinition === undefined
+      ? undefined
+      : requireTaskDefinition(state, body.taskDefinition, 'TaskDefinition not found.');
+  if (body.desiredCount !== undefined) {
+    if (typeof body.desiredCount !== 'number' || body.desiredCount < 0) {
+      throw invalid('desiredCount must be at least 0.');
+    }
+  }
+  const cfg =
+    body.deploymentConfiguration === undefined
+      ? service.deploymentConfiguration
+      : mergeDeploymentConfiguration(service.deploymentConfiguration, body.deploymentConfiguration);
+  const network = body.networkConfiguration ?? service.networkConfiguration;
+  const target = td ?? requireTaskDefinition(state, service.taskDefinitionArn, 'TaskDefinition not found.');
+  checkLaunch(target, service.launchType, network);
+  // Validated; only now change anything.
+  if (typeof body.desiredCount === 'number') service.desiredCount = body.desiredCount;
+  service.deploymentConfiguration = cfg;
+  service.networkConfiguration = network;
+  const changed =
+    (td !== undefined && td.arn !== service.taskDefinitionArn) ||
+    body.forceNewDeployment === true ||
+    body.networkConfiguration !== undefined;
+  if (changed) startDeployment(state, service, target, now);
+  return service;
+}
+
+export function deleteService(state: EcsState, cluster: Cluster, body: Record<string, unknown>, now: number): Service {
+  const service = requireActiveService(cluster, body.service);
+  if (service.desiredCount > 0 && body.force !== true) {
+    throw invalid('The service cannot be stopped while it is scaled above 0.');
+  }
+  service.desiredCount = 0;
+  service.status = 'DRAINING';
+  for (const t of serviceTasks(state, service)) {
+    if (isAlive(t)) stopTask(t, now, 'Service deleted');
+  }
+  return service;
+}

@@ -1,0 +1,140 @@
+import { AwsError } from '../http.js';
+import { ACCOUNT_ID, arn, type EcsState, type Tag, type TaskDefinition } from './model.js';
+
+function clientError(message: string): AwsError {
+  return new AwsError('ClientException', message);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export function parseTags(value: unknown): Tag[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((t) => ({ key: String(asRecord(t).key ?? ''), value: String(asRecord(t).value ?? '') }));
+}
+
+/** ECS fills these in on every container; returning them keeps "describe then re-register" diffs honest. */
+const CONTAINER_DEFAULTS: Record<string, unknown> = {
+  cpu: 0,
+  portMappings: [],
+  essential: true,
+  environment: [],
+  mountPoints: [],
+  volumesFrom: [],
+  systemControls: [],
+};
+
+function validate(input: Record<string, unknown>): void {
+  const family = input.family;
+  if (typeof family !== 'string' || family === '') throw clientError('Family must not be null or empty.');
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(family)) {
+    throw clientError(
+      'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.',
+    );
+  }
+  const defs = input.containerDefinitions;
+  if (!Array.isArray(defs) || defs.length === 0) {
+    throw clientError('Container definitions must not be null or empty.');
+  }
+  const names = new Set<string>();
+  let essential = 0;
+  for (const raw of defs) {
+    const def = asRecord(raw);
+    if (typeof def.name !== 'string' || def.name === '') throw clientError('Container.name should not be null or empty.');
+    if (typeof def.image !== 'string' || def.image === '') {
+      throw clientError('Container.image should not be null or empty.');
+    }
+    if (names.has(def.name)) throw clientError(`Duplicate container name found: ${def.name}.`);
+    names.add(def.name);
+    if (def.essential !== false) essential++;
+  }
+  if (essential === 0) throw clientError('Task definition does not have any essential container.');
+  const compat = Array.isArray(input.requiresCompatibilities) ? input.requiresCompatibilities : [];
+  if (compat.includes('FARGATE')) {
+    if (input.networkMode !== 'awsvpc') throw clientError("Fargate only supports network mode 'awsvpc'.");
+    if (input.cpu === undefined) throw clientError("Fargate requires that 'cpu' be defined at the task level.");
+    if (input.memory === undefined) throw clientError("Fargate requires that 'memory' be defined at the task level.");
+  }
+}
+
+export function registerTaskDefinition(state: EcsState, input: Record<string, unknown>, now: number): TaskDefinition {
+  validate(input);
+  const { tags, ...rest } = input;
+  const family = rest.family as string;
+  const containerDefinitions = (rest.containerDefinitions as unknown[]).map((d) => ({
+    ...CONTAINER_DEFAULTS,
+    ...asRecord(d),
+  }));
+  const revisions = state.taskDefinitions.get(family) ?? [];
+  const revision = revisions.length + 1;
+  const compat = Array.isArray(rest.requiresCompatibilities) ? rest.requiresCompatibilities : [];
+  const td: TaskDefinition = {
+    family,
+    revision,
+    arn: arn(state.region, `task-definition/${family}:${revision}`),
+    status: 'ACTIVE',
+    input: { volumes: [], placementConstraints: [], ...rest, containerDefinitions },
+    tags: parseTags(tags),
+    compatibilities: compat.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'],
+    registeredAt: now,
+    registeredBy: `arn:aws:iam::${ACCOUNT_ID}:user/sandbox`,
+  };
+  revisions.push(td);
+  state.taskDefinitions.set(family, revisions);
+  return td;
+}
+
+/** Resolves `family`, `family:revision` or a full ARN; a bare family means its latest ACTIVE revision. */
+export function findTaskDefinition(state: EcsState, ref: string): TaskDefinition | undefined {
+  const m = /^(?:arn:aws:ecs:[^:]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(ref);
+  if (!m) return undefined;
+  const revisions = state.taskDefinitions.get(m[1] as string) ?? [];
+  if (m[2] !== undefined) return revisions[Number(m[2]) - 1];
+  return revisions.filter((td) => td.status === 'ACTIVE').at(-1);
+}
+
+export function requireTaskDefinition(state: EcsState, ref: unknown, message: string): TaskDefinition {
+  const td = typeof ref === 'string' ? findTaskDefinition(state, ref) : undefined;
+  if (!td) throw clientError(message);
+  return td;
+}
+
+export function taskDefinitionView(td: TaskDefinition): Record<string, unknown> {
+  return {
+    taskDefinitionArn: td.arn,
+    ...td.input,
+    revision: td.revision,
+    status: td.status,
+    requiresAttributes: [],
+    compatibilities: td.compatibilities,
+    registeredAt: new Date(td.registeredAt),
+    registeredBy: td.registeredBy,
+    deregisteredAt: td.deregisteredAt === undefined ? undefined : new Date(td.deregisteredAt),
+  };
+}
+
+export function listTaskDefinitions(state: EcsState, body: Record<string, unknown>): Record<string, unknown> {
+  const prefix = typeof body.familyPrefix === 'string' ? body.familyPrefix : '';
+  const status = body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE';
+  const all: TaskDefinition[] = [];
+  for (const [family, revisions] of [...state.taskDefinitions.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    // familyPrefix matches whole family names, despite its name (as ECS does).
+    if (prefix !== '' && family !== prefix) continue;
+    all.push(...revisions.filter((td) => td.status === status));
+  }
+  if (body.sort === 'DESC') all.reverse();
+  return paginate(
+    all.map((td) => td.arn),
+    body,
+    'taskDefinitionArns',
+  );
+}
+
+export function paginate(items: string[], body: Record<string, unknown>, key: string): Record<string, unknown> {
+  const start = typeof body.nextToken === 'string' ? Number(body.nextToken) || 0 : 0;
+  const max = typeof body.maxResults === 'number' && body.maxResults > 0 ? body.maxResults : 100;
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? String(start + max) : undefined;
+  return { [key]: page, nextToken: next };
+}

@@ -1,0 +1,185 @@
+import {
+  arn,
+  newTaskId,
+  type ContainerState,
+  type Deployment,
+  type EcsState,
+  type Service,
+  type Task,
+  type TaskDefinition,
+} from './model.js';
+
+/** How long each step takes, in sandbox seconds (divided by the time scale to get real time). */
+export interface Durations {
+  provisioning: number;
+  /** PENDING is where the image is pulled. */
+  pending: number;
+  /** Time RUNNING before a task counts as healthy. */
+  healthyAfter: number;
+  deactivating: number;
+  stopping: number;
+  /** Relaunch back-off after a failed task, multiplied by the number of failures (capped at 5). */
+  relaunchBackoff: number;
+  /** Minimum gap between "unable to consistently start tasks" events. */
+  unstableEventEvery: number;
+}
+
+export const DEFAULT_DURATIONS: Durations = {
+  provisioning: 1,
+  pending: 2,
+  healthyAfter: 2,
+  deactivating: 0.5,
+  stopping: 1.5,
+  relaunchBackoff: 1,
+  unstableEventEvery: 60,
+};
+
+export interface Clock {
+  now: number;
+  /** Real milliseconds for a number of sandbox seconds. */
+  ms(sandboxSeconds: number): number;
+}
+
+export interface SchedulerPorts {
+  /** Starts the registry check for a task that just reached PENDING; must end by setting `task.pull`. */
+  checkImages(task: Task): void;
+}
+
+export function isAlive(t: Task): boolean {
+  return t.desiredStatus === 'RUNNING';
+}
+
+export function isHealthy(t: Task, now: number): boolean {
+  return isAlive(t) && t.lastStatus === 'RUNNING' && t.healthyAt !== undefined && t.healthyAt <= now;
+}
+
+export function isPending(t: Task): boolean {
+  return isAlive(t) && (t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING');
+}
+
+export function launchTask(
+  state: EcsState,
+  service: Service,
+  deployment: Deployment,
+  td: TaskDefinition,
+  now: number,
+): Task {
+  const id = newTaskId();
+  const defs = (td.input.containerDefinitions as Record<string, unknown>[]) ?? [];
+  const containers: ContainerState[] = defs.map((d) => ({
+    name: String(d.name),
+    image: String(d.image),
+    lastStatus: 'PENDING',
+  }));
+  const task: Task = {
+    id,
+    arn: arn(state.region, `task/${service.clusterName}/${id}`),
+    clusterArn: service.clusterArn,
+    clusterName: service.clusterName,
+    serviceName: service.name,
+    taskDefinitionArn: td.arn,
+    startedBy: deployment.id,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    launchType: service.launchType,
+    containers,
+    createdAt: now,
+    statusSince: now,
+  };
+  if (td.input.cpu !== undefined) task.cpu = String(td.input.cpu);
+  if (td.input.memory !== undefined) task.memory = String(td.input.memory);
+  state.tasks.set(task.arn, task);
+  return task;
+}
+
+/** The scheduler's stop: the task drains through DEACTIVATING and STOPPING on later ticks. */
+export function stopTask(task: Task, now: number, reason: string): void {
+  if (!isAlive(task)) return;
+  task.desiredStatus = 'STOPPED';
+  task.stoppingAt = now;
+  task.stopCode = 'ServiceSchedulerInitiated';
+  task.stoppedReason = reason;
+  if (task.lastStatus === 'RUNNING') {
+    task.lastStatus = 'DEACTIVATING';
+    task.statusSince = now;
+  }
+}
+
+function markStopped(task: Task, now: number): void {
+  task.lastStatus = 'STOPPED';
+  task.statusSince = now;
+  task.executionStoppedAt = now;
+  task.stoppedAt = now;
+  for (const c of task.containers) {
+    if (c.lastStatus === 'RUNNING') c.exitCode = 0;
+    c.lastStatus = 'STOPPED';
+  }
+}
+
+function failToStart(task: Task, now: number, reason: string): void {
+  task.desiredStatus = 'STOPPED';
+  task.stoppingAt = now;
+  task.stopCode = 'TaskFailedToStart';
+  task.stoppedReason = reason;
+  task.pullStoppedAt = now;
+  for (const c of task.containers) c.reason = reason;
+  markStopped(task, now);
+}
+
+/**
+ * Moves one task along its lifecycle. Returns 'failed' when it failed to start on this tick (the caller
+ * counts it against its deployment), 'running' when it just started.
+ */
+export function advanceTask(
+  task: Task,
+  clock: Clock,
+  d: Durations,
+  ports: SchedulerPorts,
+): 'failed' | 'running' | undefined {
+  const { now } = clock;
+  const elapsed = (seconds: number) => now - task.statusSince >= clock.ms(seconds);
+  if (task.desiredStatus === 'RUNNING') {
+    if (task.lastStatus === 'PROVISIONING' && elapsed(d.provisioning)) {
+      task.lastStatus = 'PENDING';
+      task.statusSince = now;
+      task.pullStartedAt = now;
+      task.pull = { state: 'checking' };
+      ports.checkImages(task);
+    } else if (task.lastStatus === 'PENDING' && elapsed(d.pending) && task.pull?.state !== 'checking') {
+      if (task.pull?.state === 'failed') {
+        failToStart(task, now, task.pull.reason);
+        return 'failed';
+      }
+      task.lastStatus = 'RUNNING';
+      task.statusSince = now;
+      task.pullStoppedAt = now;
+      task.startedAt = now;
+      task.healthyAt = now + clock.ms(d.healthyAfter);
+      for (const c of task.containers) c.lastStatus = 'RUNNING';
+      return 'running';
+    }
+    return undefined;
+  }
+  switch (task.lastStatus) {
+    case 'PROVISIONING':
+    case 'PENDING':
+      markStopped(task, now);
+      break;
+    case 'RUNNING':
+      task.lastStatus = 'DEACTIVATING';
+      task.statusSince = now;
+      break;
+    case 'DEACTIVATING':
+      if (elapsed(d.deactivating)) {
+        task.lastStatus = 'STOPPING';
+        task.statusSince = now;
+      }
+      break;
+    case 'STOPPING':
+      if (elapsed(d.stopping)) markStopped(task, now);
+      break;
+    default:
+      break;
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDockerd, type DockerDaemon } from './dockerd.js';
+import { which } from './proc.js';
+import { startRegistry, type RegistryProcess } from './registry.js';
+import { startAwsSandbox, type AwsSandbox } from './server.js';
+
+export interface Environment {
+  registry: RegistryProcess;
+  docker: DockerDaemon | undefined;
+  aws: AwsSandbox;
+  /**
+   * Env vars for running the action against this: AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_ECR,
+   * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
+   * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker).
+   */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const TOOLS: [string[], string][] = [
+  [['docker-registry', 'registry'], 'docker-registry (apt-get install docker-registry)'],
+  [['htpasswd'], 'htpasswd (apt-get install apache2-utils)'],
+  [['dockerd'], 'dockerd (apt-get install docker.io)'],
+  [['docker'], 'docker (apt-get install docker.io)'],
+];
+
+/** What startEnvironment needs and this machine lacks, checked by file existence. */
+export function missingTools(opts: { docker?: boolean } = {}): string[] {
+  const wanted = opts.docker === false ? TOOLS.slice(0, 2) : TOOLS;
+  return wanted.filter(([names]) => !names.some((n) => which(n))).map(([, label]) => label);
+}
+
+export async function startEnvironment(opts: { timeScale?: number; docker?: boolean } = {}): Promise<Environment> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    // Reverse order; keep going when one fails so nothing is left running.
+    const errors: unknown[] = [];
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => errors.push(err));
+    stops.length = 0;
+    if (errors.length > 0) throw errors[0];
+  };
+  try {
+    const withDocker = opts.docker ?? true;
+    // The registry and dockerd start in parallel: dockerd takes the longest.
+    const [registry, docker] = await Promise.all([
+      startRegistry().then((r) => (stops.push(r.stop), r)),
+      withDocker ? startDockerd().then((d) => (stops.push(d.stop), d)) : Promise.resolve(undefined),
+    ]);
+    let dockerConfig = docker?.env.DOCKER_CONFIG;
+    if (!dockerConfig) {
+      const dir = await mkdtemp(join(tmpdir(), 'ecs-ship-docker-config-'));
+      stops.push(() => rm(dir, { recursive: true, force: true }));
+      dockerConfig = dir;
+    }
+    const aws = await startAwsSandbox({
+      registry,
+      ...(opts.timeScale === undefined ? {} : { timeScale: opts.timeScale }),
+    });
+    stops.push(() => aws.close());
+    const env: Record<string, string> = {
+      AWS_ENDPOINT_URL_ECS: aws.endpoint,
+      AWS_ENDPOINT_URL_ECR: aws.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
+      AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      DOCKER_CONFIG: dockerConfig,
+      ...(docker ? { DOCKER_HOST: docker.env.DOCKER_HOST } : {}),
+    };
+    return { registry, docker, aws, env, stop: stopAll };
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { freePort, run, startDaemon, stopDaemon, waitReady, which } from './proc.js';
+
+export interface RegistryProcess {
+  /** 127.0.0.1:PORT */
+  host: string;
+  /** http://host */
+  url: string;
+  username: 'AWS';
+  password: string;
+  rootDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real CNCF distribution registry as a child process. With auth (the default) it wants HTTP basic
+ * auth as user AWS, which is what an ECR token decodes to, so `docker login` works as against ECR.
+ */
+export async function startRegistry(opts: { auth?: boolean } = {}): Promise<RegistryProcess> {
+  const binary = which('docker-registry') ?? which('registry');
+  if (!binary) throw new Error('docker-registry is not installed (apt-get install docker-registry)');
+  const rootDir = await mkdtemp(join(tmpdir(), 'ecs-ship-registry-'));
+  const password = randomBytes(24).toString('base64url');
+  try {
+    const auth = opts.auth ?? true;
+    if (auth) {
+      const htpasswd = which('htpasswd');
+      if (!htpasswd) throw new Error('htpasswd is not installed (apt-get install apache2-utils)');
+      // -i: the password comes on stdin, never argv.
+      await run(htpasswd, ['-B', '-i', '-c', join(rootDir, 'htpasswd'), 'AWS'], password);
+    }
+    // Another process can take a port between freePort() and the bind: try a few.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const host = `127.0.0.1:${port}`;
+      const config = {
+        version: 0.1,
+        log: { level: 'warn', accesslog: { disabled: true } },
+        storage: { filesystem: { rootdirectory: join(rootDir, 'data') }, delete: { enabled: true } },
+        http: { addr: host, secret: randomBytes(16).toString('hex') },
+        ...(auth ? { auth: { htpasswd: { realm: 'basic-realm', path: join(rootDir, 'htpasswd') } } } : {}),
+      };
+      const configFile = join(rootDir, 'config.yml');
+      await writeFile(configFile, stringify(config));
+      const daemon = startDaemon(binary, ['serve', configFile]);
+      try {
+        await waitReady('docker-registry', daemon, async () => {
+          const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) });
+          return res.status === 200 || res.status === 401;
+        });
+      } catch (err) {
+        await stopDaemon(daemon, 2000);
+        if (attempt < 3 && /address already in use/.test(daemon.log())) continue;
+        throw err;
+      }
+      return {
+        host,
+        url: `http://${host}`,
+        username: 'AWS',
+        password,
+        rootDir,
+        stop: async () => {
+          await stopDaemon(daemon, 5000);
+          await rm(rootDir, { recursive: true, force: true });
+        },
+      };
+    }
+  } catch (err) {
+    await rm(rootDir, { recursive: true, force: true });
+    throw err;
+  }
+}

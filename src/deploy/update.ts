@@ -1,0 +1,48 @@
+import { UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { UserError } from '../errors.js';
+import { classifyAwsError, errorName } from './awsErrors.js';
+import { sameTaskDefinition, type RolloutTarget } from './judge.js';
+
+/**
+ * Points the service at our task definition. The clock is read before the call so the watcher can
+ * tell our deployment and events from older ones.
+ */
+export async function updateService(
+  ecs: ECSClient,
+  args: { cluster: string; service: string; taskDefinitionArn: string },
+): Promise<RolloutTarget> {
+  const startedAt = new Date();
+  let out;
+  try {
+    out = await ecs.send(
+      new UpdateServiceCommand({
+        cluster: args.cluster,
+        service: args.service,
+        taskDefinition: args.taskDefinitionArn,
+      }),
+    );
+  } catch (err) {
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
+    const where = `service '${args.service}' in cluster '${args.cluster}'`;
+    switch (classifyAwsError(err)) {
+      case 'transient':
+        throw err;
+      case 'denied':
+        throw new UserError(`Access denied updating ${where}: allow ecs:UpdateService (${message})`);
+      case 'not-found':
+        throw new UserError(`Cannot update ${where}: ${errorName(err)}: ${message}`);
+      default:
+        throw new UserError(`ECS refused to update ${where}: ${errorName(err)}: ${message}`);
+    }
+  }
+  const primary = out.service?.deployments?.find(
+    (d) => d.status === 'PRIMARY' && sameTaskDefinition(d.taskDefinition, args.taskDefinitionArn),
+  );
+  return {
+    cluster: args.cluster,
+    service: args.service,
+    taskDefinitionArn: args.taskDefinitionArn,
+    startedAt,
+    deploymentId: primary?.id,
+  };
+}

@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { ECSClient, Tag } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { parseDocument } from 'yaml';
+import { errorMessage, UserError } from '../errors.js';
+
+export type TaskDefinitionDoc = Record<string, unknown>;
+
+type Format = 'JSON' | 'YAML';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function formatOf(path: string, text: string): Format {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return 'JSON';
+  if (ext === '.yaml' || ext === '.yml') return 'YAML';
+  return text.trimStart().startsWith('{') ? 'JSON' : 'YAML';
+}
+
+/** 1-based line and column of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}
+
+/** The offset V8 reports, if any; Node 20 gives "at position N", newer Node also "(line L column C)". */
+function jsonErrorOffset(text: string, message: string): number | undefined {
+  const pos = /at position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  const lc = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lc) {
+    const lines = text.split('\n').slice(0, Number(lc[1]) - 1);
+    return lines.reduce((n, l) => n + l.length + 1, 0) + Number(lc[2]) - 1;
+  }
+  if (/end of JSON input/.test(message)) return text.length;
+  return undefined;
+}
+
+/**
+ * For messages without a position ("Unexpected token 'x', ... is not valid JSON"): the shortest prefix
+ * that fails for a reason other than ending early ends at the bad character. Failing is monotonic in
+ * the prefix length, so a binary search needs only a few parses.
+ */
+function firstBadOffset(text: string): number | undefined {
+  const failsInside = (k: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, k));
+      return false;
+    } catch (err) {
+      const at = jsonErrorOffset(text.slice(0, k), errorMessage(err));
+      return at === undefined || at < k;
+    }
+  };
+  if (!failsInside(text.length)) return undefined;
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (failsInside(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
+/** Location and the first clause only: some V8 messages quote the whole input, which may hold secrets. */
+function describeJsonError(text: string, err: unknown): string {
+  const message = errorMessage(err);
+  const offset = jsonErrorOffset(text, message) ?? firstBadOffset(text);
+  const reason = message.replace(/,\s*(?:\.\.\.)?".*$/s, '').replace(/ in JSON at position \d+.*$/s, '');
+  if (offset === undefined) return reason;
+  const { line, column } = lineColumn(text, offset);
+  return `line ${line}, column ${column}: ${reason}`;
+}
+
+function parseText(path: string, text: string): unknown {
+  const format = formatOf(path, text);
+  if (format === 'JSON') {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new UserError(
+        `Task definition file '${path}' is not valid JSON: ${describeJsonError(text, err)}.`,
+      );
+    }
+  }
+  const doc = parseDocument(text);
+  const first = doc.errors[0];
+  if (first) {
+    const at = first.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}: ` : '';
+    const reason =
+      first.code === 'MULTIPLE_DOCS'
+        ? "a second document starts here ('---'); expected one task definition"
+        : (first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.code);
+    throw new UserError(`Task definition file '${path}' is not valid YAML: ${where}${reason}.`);
+  }
+  return doc.toJS();
+}
+
+/**
+ * Reads a task definition from a JSON or YAML file. Accepts the body of RegisterTaskDefinition and also
+ * the output of `aws ecs describe-task-definition` (`{"taskDefinition": {...}}`), a common starting point.
+ */
+export async function loadTaskDefinitionFile(path: string): Promise<TaskDefinitionDoc> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`Task definition file '${path}' does not exist.`);
+    if (code === 'EISDIR') throw new UserError(`Task definition file '${path}' is a directory, not a file.`);
+    throw new UserError(`Task definition file '${path}' cannot be read: ${errorMessage(err)}.`);
+  }
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new UserError(`Task definition file '${path}' is empty.`);
+
+  let doc = parseText(path, text);
+  if (isObject(doc) && !('containerDefinitions' in doc) && isObject(doc['taskDefinition'])) {
+    doc = doc['taskDefinition'];
+  }
+  if (!isObject(doc)) {
+    const kind = Array.isArray(doc) ? 'a list' : doc === null ? 'null' : `a ${typeof doc}`;
+    throw new UserError(`Task definition file '${path}' holds ${kind}: expected an object.`);
+  }
+  const containers = doc['containerDefinitions'];
+  if (!Array.isArray(containers) || containers.length === 0) {
+    throw new UserError(
+      `Task definition file '${path}' has no 'containerDefinitions' list: expected at least one container.`,
+    );
+  }
+  if (!containers.every(isObject)) {
+    throw new UserError(
+      `Task definition file '${path}': every entry of 'containerDefinitions' must be an object.`,
+    );
+  }
+  return doc;
+}
+
+/** The task definition the service runs now, as the starting point when no file is given. */
+export async function loadServiceTaskDefinition(
+  ecs: ECSClient,
+  cluster: string,
+  service: string,
+): Promise<{ taskDefinition: TaskDefinitionDoc; arn: string; tags: Tag[] }> {
+  const described = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const found = described.services?.[0];
+  if (!found || found.status === 'INACTIVE') {
+    const reason = described.failures?.[0]?.reason;
+    const why = found?.status === 'INACTIVE' ? 'it is INACTIVE (deleted)' : `ECS says ${reason ?? 'MISSING'}`;
+    throw new UserError(`Service '${service}' was not found in cluster '${cluster}': ${why}.`);
+  }
+  const arn = found.taskDefinition;
+  if (!arn) throw new UserError(`Service '${service}' in cluster '${cluster}' has no task definition.`);
+
+  const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+  if (!td.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${arn}.`);
+  return { taskDefinition: { ...td.taskDefinition }, arn, tags: td.tags ?? [] };
+}
