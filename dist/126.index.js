@@ -1140,18 +1140,21 @@ function renderTaskDefinition(td, change) {
  */
 async function preparePlan(ecs, inputs, log) {
     let plan;
-    if (inputs.taskDefinition !== undefined) {
-        const taskDefinition = await loadTaskDefinitionFile(inputs.taskDefinition);
-        await assertServiceActive(ecs, inputs.cluster, inputs.service);
-        plan = { taskDefinition, source: inputs.taskDefinition, tags: [] };
+    const { cluster, service } = inputs.deploy;
+    const file = inputs.taskDefinition.source;
+    if (file !== undefined) {
+        const taskDefinition = await loadTaskDefinitionFile(file);
+        await assertServiceActive(ecs, cluster, service);
+        plan = { taskDefinition, source: file, tags: [] };
     }
     else {
-        const current = await loadServiceTaskDefinition(ecs, inputs.cluster, inputs.service);
+        const current = await loadServiceTaskDefinition(ecs, cluster, service);
         plan = { taskDefinition: current.taskDefinition, source: current.arn, tags: current.tags };
     }
-    const containers = resolveContainers(plan.taskDefinition, inputs.containers);
-    if (!(await imageExists(inputs.image))) {
-        throw (0,errors/* inputError */.Xu)('image', inputs.image, 'an image the local Docker daemon has (build or pull it first)');
+    const containers = resolveContainers(plan.taskDefinition, inputs.taskDefinition.containers);
+    const { image } = inputs.image;
+    if (!(await imageExists(image))) {
+        throw (0,errors/* inputError */.Xu)('image', image, 'an image the local Docker daemon has (build or pull it first)');
     }
     log(`Task definition: ${plan.source}`);
     log(`Containers to update: ${containers.join(', ')}`);
@@ -1291,17 +1294,12 @@ const log = (line) => core/* info */.pq(line);
 async function ship(inputs) {
     const { ecs, ecr } = createClients(inputs.awsRegion);
     const plan = await core/* group */.Os('Plan', () => preparePlan(ecs, inputs, log));
-    const pushed = await core/* group */.Os(`Push ${inputs.image} to Amazon ECR`, async () => {
+    const { image, repository, tags } = inputs.image;
+    const pushed = await core/* group */.Os(`Push ${image} to Amazon ECR`, async () => {
         const login = await getEcrLogin(ecr);
         await dockerLogin(login);
         log(`Logged in to ${login.registry}`);
-        return pushImage({
-            image: inputs.image,
-            registry: login.registry,
-            repository: inputs.repository,
-            tags: inputs.tags,
-            log,
-        });
+        return pushImage({ image, registry: login.registry, repository, tags, log });
     });
     core/* setOutput */.uH('image-uri', pushed.imageUri);
     core/* setOutput */.uH('image-digest', pushed.digest);
@@ -1320,39 +1318,28 @@ async function ship(inputs) {
         return result;
     });
     core/* setOutput */.uH('task-definition-arn', registered.arn);
-    const target = await updateService(ecs, {
-        cluster: inputs.cluster,
-        service: inputs.service,
-        taskDefinitionArn: registered.arn,
-    });
-    log(`Updated service ${inputs.service} in cluster ${inputs.cluster}: deployment ${target.deploymentId ?? '(id not reported)'}`);
+    const { cluster, service, wait, pollSeconds, timeoutMinutes } = inputs.deploy;
+    const target = await updateService(ecs, { cluster, service, taskDefinitionArn: registered.arn });
+    log(`Updated service ${service} in cluster ${cluster}: deployment ${target.deploymentId ?? '(id not reported)'}`);
     core/* setOutput */.uH('deployment-id', target.deploymentId ?? '');
     // Not grouped: a rollout is what people watch live, and a collapsed group hides it.
     let rollout;
-    if (inputs.wait) {
-        log(`Watching the rollout (every ${inputs.pollSeconds}s, up to ${inputs.timeoutMinutes} min)`);
-        rollout = await watchRollout(ecs, target, {
-            pollSeconds: inputs.pollSeconds,
-            timeoutMinutes: inputs.timeoutMinutes,
-            log,
-        });
-    }
+    if (wait)
+        rollout = await watchRollout(ecs, target, { pollSeconds, timeoutMinutes, log });
     core/* setOutput */.uH('rollout-state', rollout?.state ?? 'NOT_WAITED');
     await writeSummary({
-        image: inputs.image,
+        image,
         imageUri: pushed.imageUri,
         digest: pushed.digest,
-        tags: inputs.tags,
+        tags,
         taskDefinitionArn: registered.arn,
         revision: registered.revision,
-        cluster: inputs.cluster,
-        service: inputs.service,
+        cluster,
+        service,
         rollout,
     });
     if (rollout && !rollout.success)
         throw new errors/* UserError */.yo(`Rollout ${rollout.state}: ${rollout.reason}`);
-    if (rollout)
-        log(`Rollout ${rollout.state}: ${rollout.reason}`);
 }
 
 

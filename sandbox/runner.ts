@@ -70,6 +70,8 @@ export async function runEntry(
     RUNNER_TEMP: workDir,
     GITHUB_ACTIONS: 'true',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The runner uses node24; this machine's node 20 would make the SDK warn about its own future.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...files,
     ...options.env,
     ...inputEnv(options.inputs ?? {}),

@@ -21,17 +21,12 @@ export async function ship(inputs: Inputs): Promise<void> {
 
   const plan = await core.group('Plan', () => preparePlan(ecs, inputs, log));
 
-  const pushed = await core.group(`Push ${inputs.image} to Amazon ECR`, async () => {
+  const { image, repository, tags } = inputs.image;
+  const pushed = await core.group(`Push ${image} to Amazon ECR`, async () => {
     const login = await getEcrLogin(ecr);
     await dockerLogin(login);
     log(`Logged in to ${login.registry}`);
-    return pushImage({
-      image: inputs.image,
-      registry: login.registry,
-      repository: inputs.repository,
-      tags: inputs.tags,
-      log,
-    });
+    return pushImage({ image, registry: login.registry, repository, tags, log });
   });
   core.setOutput('image-uri', pushed.imageUri);
   core.setOutput('image-digest', pushed.digest);
@@ -52,40 +47,29 @@ export async function ship(inputs: Inputs): Promise<void> {
   });
   core.setOutput('task-definition-arn', registered.arn);
 
-  const target = await updateService(ecs, {
-    cluster: inputs.cluster,
-    service: inputs.service,
-    taskDefinitionArn: registered.arn,
-  });
+  const { cluster, service, wait, pollSeconds, timeoutMinutes } = inputs.deploy;
+  const target = await updateService(ecs, { cluster, service, taskDefinitionArn: registered.arn });
   log(
-    `Updated service ${inputs.service} in cluster ${inputs.cluster}: deployment ${target.deploymentId ?? '(id not reported)'}`,
+    `Updated service ${service} in cluster ${cluster}: deployment ${target.deploymentId ?? '(id not reported)'}`,
   );
   core.setOutput('deployment-id', target.deploymentId ?? '');
 
   // Not grouped: a rollout is what people watch live, and a collapsed group hides it.
   let rollout: RolloutResult | undefined;
-  if (inputs.wait) {
-    log(`Watching the rollout (every ${inputs.pollSeconds}s, up to ${inputs.timeoutMinutes} min)`);
-    rollout = await watchRollout(ecs, target, {
-      pollSeconds: inputs.pollSeconds,
-      timeoutMinutes: inputs.timeoutMinutes,
-      log,
-    });
-  }
+  if (wait) rollout = await watchRollout(ecs, target, { pollSeconds, timeoutMinutes, log });
   core.setOutput('rollout-state', rollout?.state ?? 'NOT_WAITED');
 
   await writeSummary({
-    image: inputs.image,
+    image,
     imageUri: pushed.imageUri,
     digest: pushed.digest,
-    tags: inputs.tags,
+    tags,
     taskDefinitionArn: registered.arn,
     revision: registered.revision,
-    cluster: inputs.cluster,
-    service: inputs.service,
+    cluster,
+    service,
     rollout,
   });
 
   if (rollout && !rollout.success) throw new UserError(`Rollout ${rollout.state}: ${rollout.reason}`);
-  if (rollout) log(`Rollout ${rollout.state}: ${rollout.reason}`);
 }

@@ -24,17 +24,20 @@ export async function preparePlan(
   log: (line: string) => void,
 ): Promise<Plan> {
   let plan: Omit<Plan, 'containers'>;
-  if (inputs.taskDefinition !== undefined) {
-    const taskDefinition = await loadTaskDefinitionFile(inputs.taskDefinition);
-    await assertServiceActive(ecs, inputs.cluster, inputs.service);
-    plan = { taskDefinition, source: inputs.taskDefinition, tags: [] };
+  const { cluster, service } = inputs.deploy;
+  const file = inputs.taskDefinition.source;
+  if (file !== undefined) {
+    const taskDefinition = await loadTaskDefinitionFile(file);
+    await assertServiceActive(ecs, cluster, service);
+    plan = { taskDefinition, source: file, tags: [] };
   } else {
-    const current = await loadServiceTaskDefinition(ecs, inputs.cluster, inputs.service);
+    const current = await loadServiceTaskDefinition(ecs, cluster, service);
     plan = { taskDefinition: current.taskDefinition, source: current.arn, tags: current.tags };
   }
-  const containers = resolveContainers(plan.taskDefinition, inputs.containers);
-  if (!(await imageExists(inputs.image))) {
-    throw inputError('image', inputs.image, 'an image the local Docker daemon has (build or pull it first)');
+  const containers = resolveContainers(plan.taskDefinition, inputs.taskDefinition.containers);
+  const { image } = inputs.image;
+  if (!(await imageExists(image))) {
+    throw inputError('image', image, 'an image the local Docker daemon has (build or pull it first)');
   }
   log(`Task definition: ${plan.source}`);
   log(`Containers to update: ${containers.join(', ')}`);

@@ -15,17 +15,10 @@ const reader =
 describe('readInputs', () => {
   it('applies the documented defaults', () => {
     expect(readInputs(reader(base), env)).toEqual({
-      image: 'myapp:latest',
-      repository: 'team/my-app',
-      tags: ['abc123'],
-      taskDefinition: undefined,
-      containers: [],
-      cluster: 'default',
-      service: 'web',
-      wait: true,
-      timeoutMinutes: 30,
-      pollSeconds: 5,
       awsRegion: 'eu-west-1',
+      image: { image: 'myapp:latest', repository: 'team/my-app', tags: ['abc123'] },
+      taskDefinition: { source: undefined, containers: [] },
+      deploy: { cluster: 'default', service: 'web', wait: true, timeoutMinutes: 30, pollSeconds: 5 },
     });
   });
 
@@ -44,13 +37,10 @@ describe('readInputs', () => {
       env,
     );
     expect(inputs).toMatchObject({
-      tags: ['v1', 'latest', 'release-2'],
-      containers: ['web', 'sidecar'],
-      wait: false,
-      timeoutMinutes: 12,
-      pollSeconds: 0.5,
       awsRegion: 'us-west-2',
-      taskDefinition: 'deploy/td.json',
+      image: { tags: ['v1', 'latest', 'release-2'] },
+      taskDefinition: { source: 'deploy/td.json', containers: ['web', 'sidecar'] },
+      deploy: { wait: false, timeoutMinutes: 12, pollSeconds: 0.5 },
     });
   });
 
