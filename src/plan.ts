@@ -1,17 +1,12 @@
-import { DescribeServicesCommand, type ECSClient, type Tag } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { inputError, UserError } from './errors.js';
-import { imageExists } from './image/docker.js';
+import { checkImageSource } from './image/stage.js';
 import type { Inputs } from './inputs.js';
-import { loadServiceTaskDefinition, loadTaskDefinitionFile, type TaskDefinitionDoc } from './taskdef/load.js';
-import { resolveContainers } from './taskdef/render.js';
+import { planTaskDefinition, type TaskDefinitionPlan } from './taskdef/stage.js';
 
-/** Everything known before the first write: the base task definition and which containers change. */
+/** Everything known before the first write. */
 export interface Plan {
-  taskDefinition: TaskDefinitionDoc;
-  /** Where the base came from, for the log: a file path or the service's current revision ARN. */
-  source: string;
-  tags: Tag[];
-  containers: string[];
+  taskDefinition: TaskDefinitionPlan;
 }
 
 /**
@@ -23,25 +18,11 @@ export async function preparePlan(
   inputs: Inputs,
   log: (line: string) => void,
 ): Promise<Plan> {
-  let plan: Omit<Plan, 'containers'>;
   const { cluster, service } = inputs.deploy;
-  const file = inputs.taskDefinition.source;
-  if (file !== undefined) {
-    const taskDefinition = await loadTaskDefinitionFile(file);
-    await assertServiceActive(ecs, cluster, service);
-    plan = { taskDefinition, source: file, tags: [] };
-  } else {
-    const current = await loadServiceTaskDefinition(ecs, cluster, service);
-    plan = { taskDefinition: current.taskDefinition, source: current.arn, tags: current.tags };
-  }
-  const containers = resolveContainers(plan.taskDefinition, inputs.taskDefinition.containers);
-  const { image } = inputs.image;
-  if (!(await imageExists(image))) {
-    throw inputError('image', image, 'an image the local Docker daemon has (build or pull it first)');
-  }
-  log(`Task definition: ${plan.source}`);
-  log(`Containers to update: ${containers.join(', ')}`);
-  return { ...plan, containers };
+  await assertServiceActive(ecs, cluster, service);
+  const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, service }, log);
+  await checkImageSource(inputs.image);
+  return { taskDefinition };
 }
 
 async function assertServiceActive(ecs: ECSClient, cluster: string, service: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readInputs } from '../../src/inputs.js';
@@ -24,9 +24,10 @@ describe('action.yml', () => {
     }
   });
 
-  it('declares every output the pipeline sets', async () => {
-    const source = await readFile(join(ROOT, 'src', 'pipeline.ts'), 'utf8');
-    const set = [...source.matchAll(/setOutput\('([a-z-]+)'/g)].map((m) => m[1]);
+  it('declares every output the action sets', async () => {
+    const files = (await readdir(join(ROOT, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const sources = await Promise.all(files.map((f) => readFile(join(ROOT, 'src', f), 'utf8')));
+    const set = sources.flatMap((source) => [...source.matchAll(/setOutput\('([a-z-]+)'/g)].map((m) => m[1]));
     expect(Object.keys(action.outputs).sort()).toEqual([...new Set(set)].sort());
   });
 
