@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
+/** The bundle under test: dist/ unless ECS_SHIP_DIST names another build (e.g. a work-in-progress one). */
+export const DIST = process.env.ECS_SHIP_DIST ? resolve(process.env.ECS_SHIP_DIST) : join(ROOT, 'dist');
 
 export interface StepResult {
   code: number;
@@ -76,7 +78,7 @@ export async function runEntry(
     ...options.env,
     ...inputEnv(options.inputs ?? {}),
   };
-  const child = spawn(process.execPath, [join(ROOT, entry)], { env, cwd: workDir });
+  const child = spawn(process.execPath, [join(DIST, entry)], { env, cwd: workDir });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -109,10 +111,10 @@ export async function runAction(options: {
   post?: boolean;
   echo?: boolean;
 }): Promise<{ main: StepResult; post: StepResult | undefined }> {
-  const main = await runEntry('dist/index.js', options);
+  const main = await runEntry('index.js', options);
   if (options.post === false) return { main, post: undefined };
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
-  const post = await runEntry('dist/cleanup/index.js', {
+  const post = await runEntry('cleanup/index.js', {
     env: { ...options.env, ...stateEnv },
     workDir: main.workDir,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
