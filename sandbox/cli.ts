@@ -12,7 +12,9 @@ if (!(timeScale > 0)) {
 
 const environment = await startEnvironment({ timeScale, docker: !args.includes('--no-docker') });
 for (const [key, value] of Object.entries(environment.env)) console.log(`${key}=${value}`);
-console.error(`sandbox: ECS/ECR at ${environment.aws.endpoint}, registry at ${environment.registry.host}; stop with Ctrl-C`);
+console.error(
+  `sandbox: ECS/ECR at ${environment.aws.endpoint}, registry at ${environment.registry.host}; data in ${environment.registry.rootDir}; stop with Ctrl-C`,
+);
 
 let stopping = false;
 const shutdown = (signal: string) => {

@@ -44,7 +44,12 @@ function repositoryView(region: string, registry: EcrRegistry, repo: Repository)
  * Real ECR refuses pushes to a repository nobody created; the registry here accepts them, so a repository
  * the registry already holds counts as existing.
  */
-async function repositoryOf(registry: EcrRegistry, state: EcrState, body: Body, now: number): Promise<Repository> {
+async function repositoryOf(
+  registry: EcrRegistry,
+  state: EcrState,
+  body: Body,
+  now: number,
+): Promise<Repository> {
   const name = String(body.repositoryName ?? '');
   let repo = state.repositories.get(name);
   if (!repo && name !== '' && (await registryFetch(registry, `/v2/${name}/tags/list`)).ok) {
@@ -78,7 +83,11 @@ async function batchGetImage(registry: EcrRegistry, state: EcrState, body: Body,
       headers: { accept: MANIFEST_TYPES.join(', ') },
     });
     if (!res.ok) {
-      failures.push({ imageId: raw, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
+      failures.push({
+        imageId: raw,
+        failureCode: 'ImageNotFound',
+        failureReason: 'Requested image not found',
+      });
       continue;
     }
     images.push({
@@ -109,7 +118,10 @@ async function putImage(registry: EcrRegistry, state: EcrState, body: Body, now:
     body: manifest,
   });
   if (!res.ok) {
-    throw new AwsError('InvalidParameterException', `Invalid parameter at imageManifest: ${res.status} ${await res.text()}`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `Invalid parameter at imageManifest: ${res.status} ${await res.text()}`,
+    );
   }
   return {
     image: {
@@ -123,7 +135,12 @@ async function putImage(registry: EcrRegistry, state: EcrState, body: Body, now:
 }
 
 /** ECR's two "tag exists" errors: same manifest (harmless) or an immutable tag pointing elsewhere. */
-async function checkTag(registry: EcrRegistry, repo: Repository, tag: string, manifest: string): Promise<void> {
+async function checkTag(
+  registry: EcrRegistry,
+  repo: Repository,
+  tag: string,
+  manifest: string,
+): Promise<void> {
   const res = await registryFetch(registry, `/v2/${repo.name}/manifests/${tag}`, {
     method: 'HEAD',
     headers: { accept: MANIFEST_TYPES.join(', ') },
@@ -148,7 +165,12 @@ export function newEcrState(): EcrState {
   return { repositories: new Map() };
 }
 
-export async function handleEcr(registry: EcrRegistry, state: EcrState, ctx: RequestContext, now: number): Promise<unknown> {
+export async function handleEcr(
+  registry: EcrRegistry,
+  state: EcrState,
+  ctx: RequestContext,
+  now: number,
+): Promise<unknown> {
   const body = ctx.body;
   switch (ctx.operation) {
     case 'GetAuthorizationToken':
@@ -164,7 +186,10 @@ export async function handleEcr(registry: EcrRegistry, state: EcrState, ctx: Req
     case 'CreateRepository': {
       const name = String(body.repositoryName ?? '');
       if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) {
-        throw new AwsError('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: '${name}'`);
+        throw new AwsError(
+          'InvalidParameterException',
+          `Invalid parameter at 'repositoryName' failed to satisfy constraint: '${name}'`,
+        );
       }
       if (state.repositories.has(name)) {
         throw new AwsError(

@@ -32,7 +32,9 @@ export function missingTools(opts: { docker?: boolean } = {}): string[] {
   return wanted.filter(([names]) => !names.some((n) => which(n))).map(([, label]) => label);
 }
 
-export async function startEnvironment(opts: { timeScale?: number; docker?: boolean } = {}): Promise<Environment> {
+export async function startEnvironment(
+  opts: { timeScale?: number; docker?: boolean } = {},
+): Promise<Environment> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     // Reverse order; keep going when one fails so nothing is left running.

@@ -49,7 +49,12 @@ export function toWire(value: unknown): unknown {
   return value;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.1',
@@ -76,7 +81,8 @@ async function handle(
   route: (ctx: RequestContext) => Promise<unknown>,
 ): Promise<void> {
   const raw = await readBody(req);
-  if (req.method !== 'POST') throw new AwsError('UnknownOperationException', `${req.method} is not supported`);
+  if (req.method !== 'POST')
+    throw new AwsError('UnknownOperationException', `${req.method} is not supported`);
   const target = String(req.headers['x-amz-target'] ?? '');
   const [prefix, operation] = target.split('.');
   const service = TARGET_PREFIXES[prefix ?? ''];

@@ -38,7 +38,8 @@ export function parseImage(image: string): ImageRef | undefined {
   return { host, repository: rest, reference };
 }
 
-const sameHost = (a: string, b: string): boolean => a.replace(/^localhost:/, '127.0.0.1:') === b.replace(/^localhost:/, '127.0.0.1:');
+const sameHost = (a: string, b: string): boolean =>
+  a.replace(/^localhost:/, '127.0.0.1:') === b.replace(/^localhost:/, '127.0.0.1:');
 
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -76,7 +77,10 @@ export async function checkImage(image: string, registry: RegistryAccess): Promi
       return digest ? { ok: true, digest } : { ok: true };
     }
     if (res.status === 404) return cannotPull(image, 'not found');
-    return cannotPull(image, `unexpected status from HEAD request to ${url}: ${res.status} ${res.statusText}`);
+    return cannotPull(
+      image,
+      `unexpected status from HEAD request to ${url}: ${res.status} ${res.statusText}`,
+    );
   } catch (err) {
     return cannotPull(image, `failed to do request: Head "${url}": ${(err as Error).message}`);
   }

@@ -140,7 +140,12 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   };
 
   const route = async (ctx: RequestContext): Promise<unknown> => {
-    requests.push({ service: ctx.service, operation: ctx.operation, write: isWrite(ctx.operation), at: new Date() });
+    requests.push({
+      service: ctx.service,
+      operation: ctx.operation,
+      write: isWrite(ctx.operation),
+      at: new Date(),
+    });
     const denied = sandbox.intercept?.(ctx);
     if (denied) throw denied;
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());

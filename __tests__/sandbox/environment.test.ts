@@ -1,7 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { missingTools, startEnvironment } from '../../sandbox/environment.js';
@@ -50,10 +51,19 @@ describe('startEnvironment', () => {
       const [user, password] = Buffer.from(token.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
         .toString()
         .split(':');
-      const login = await run('docker', ['login', '--username', user ?? '', '--password-stdin', environment.registry.host], env, password);
+      const login = await run(
+        'docker',
+        ['login', '--username', user ?? '', '--password-stdin', environment.registry.host],
+        env,
+        password,
+      );
       expect(login).toMatchObject({ code: 0, output: expect.stringContaining('Login Succeeded') });
 
-      const dirs = [environment.registry.rootDir, env.DOCKER_CONFIG ?? '', (env.DOCKER_HOST ?? '').replace(/^unix:\/\/|\/docker\.sock$/g, '')];
+      const dirs = [
+        environment.registry.rootDir,
+        env.DOCKER_CONFIG ?? '',
+        (env.DOCKER_HOST ?? '').replace(/^unix:\/\/|\/docker\.sock$/g, ''),
+      ];
       await environment.stop();
       stopped = true;
       expect(dirs.filter((d) => existsSync(d))).toEqual([]);
@@ -67,11 +77,17 @@ describe('startEnvironment', () => {
 
 /** Starts the CLI without dockerd; resolves with its env lines and the registry host it reports. */
 async function startCli() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--no-docker', '--time-scale', '20'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((done) => child.on('exit', (code, signal) => done(code ?? (signal && -1))));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sandbox/cli.ts', '--no-docker', '--time-scale', '20'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<number | null>((done) =>
+    child.on('exit', (code, signal) => done(code ?? (signal && -1))),
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   const env: Record<string, string> = {};
@@ -80,8 +96,13 @@ async function startCli() {
     env[key ?? ''] = value.join('=');
     if (Object.keys(env).length === 7) break;
   }
-  const registryHost = /registry at (\S+);/.exec(stderr)?.[1];
-  return { child, env, registryHost, exited };
+  // The banner goes to stderr after the env lines.
+  const until = Date.now() + 5000;
+  while (!/registry at (\S+);/.test(stderr) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 20));
+  const registryHost = /registry at (\S+);/.exec(stderr)?.[1] ?? 'registry-host-not-reported';
+  const registryDir = /data in (\S+);/.exec(stderr)?.[1];
+  return { child, env, registryHost, registryDir, exited };
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -91,16 +112,29 @@ async function answers(url: string): Promise<boolean> {
   );
 }
 
+const started: ChildProcess[] = [];
+/** A failed assertion must not leave the CLI (and so the test run) hanging. */
+function afterKill(child: ChildProcess): void {
+  started.push(child);
+}
+afterEach(() => {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 describe('sandbox/cli.ts', () => {
   it('prints the env lines, serves until SIGTERM, then exits 0 and stops the registry', async () => {
     const { child, env, registryHost, exited } = await startCli();
+    afterKill(child);
     expect(env.AWS_REGION).toBe('us-east-1');
     const ping = await fetch(env.AWS_ENDPOINT_URL_ECS ?? '', {
       method: 'POST',
       headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
       body: '{}',
     });
-    expect(await ping.json()).toEqual({ clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'] });
+    expect(await ping.json()).toEqual({
+      clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'],
+    });
     expect(await answers(`http://${registryHost}/v2/`)).toBe(true);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -109,12 +143,17 @@ describe('sandbox/cli.ts', () => {
   }, 30_000);
 
   it('leaves no registry behind when it is killed outright', async () => {
-    const { child, registryHost, exited } = await startCli();
+    const { child, env, registryHost, registryDir, exited } = await startCli();
+    afterKill(child);
     expect(await answers(`http://${registryHost}/v2/`)).toBe(true);
     child.kill('SIGKILL');
     await exited;
     const until = Date.now() + 5000;
-    while ((await answers(`http://${registryHost}/v2/`)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while ((await answers(`http://${registryHost}/v2/`)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await answers(`http://${registryHost}/v2/`)).toBe(false);
+    // Nobody was left to remove the temp dirs; the test does.
+    for (const dir of [registryDir, env.DOCKER_CONFIG])
+      if (dir) await rm(dir, { recursive: true, force: true });
   }, 30_000);
 });

@@ -26,20 +26,43 @@ async function putBlob(registry: RegistryProcess, repository: string, data: Buff
 }
 
 /** Pushes a one-layer image over the registry API (no docker needed); returns its manifest digest. */
-export async function pushTinyImage(registry: RegistryProcess, repository: string, tag: string): Promise<string> {
+export async function pushTinyImage(
+  registry: RegistryProcess,
+  repository: string,
+  tag: string,
+): Promise<string> {
   const layer = Buffer.from(`layer of ${repository}:${tag} ${Date.now()}`);
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
+    }),
+  );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await putBlob(registry, repository, config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await putBlob(registry, repository, layer), size: layer.length }],
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: await putBlob(registry, repository, config),
+        size: config.length,
+      },
+      layers: [
+        {
+          mediaType: 'application/vnd.oci.image.layer.v1.tar',
+          digest: await putBlob(registry, repository, layer),
+          size: layer.length,
+        },
+      ],
     }),
   );
   const res = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
     method: 'PUT',
-    headers: { authorization: authHeader(registry), 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    headers: {
+      authorization: authHeader(registry),
+      'content-type': 'application/vnd.oci.image.manifest.v1+json',
+    },
     body: manifest,
   });
   if (res.status !== 201) throw new Error(`manifest upload: ${res.status} ${await res.text()}`);

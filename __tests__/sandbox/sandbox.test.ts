@@ -13,7 +13,12 @@ import {
   UpdateServiceCommand,
   type DeploymentConfiguration,
 } from '@aws-sdk/client-ecs';
-import { BatchGetImageCommand, ECRClient, GetAuthorizationTokenCommand, PutImageCommand } from '@aws-sdk/client-ecr';
+import {
+  BatchGetImageCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { AwsError } from '../../sandbox/http.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
@@ -45,7 +50,10 @@ afterAll(async () => {
 
 async function register(family: string, image: string): Promise<string> {
   const out = await ecs.send(
-    new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: family, image, essential: true }] }),
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{ name: family, image, essential: true }],
+    }),
   );
   return out.taskDefinition?.taskDefinitionArn ?? '';
 }
@@ -55,9 +63,15 @@ async function describe1(service: string) {
   return out.services?.[0];
 }
 
-async function seedSteady(service: string, desiredCount: number, deploymentConfiguration: DeploymentConfiguration = {}) {
+async function seedSteady(
+  service: string,
+  desiredCount: number,
+  deploymentConfiguration: DeploymentConfiguration = {},
+) {
   const taskDefinition = await register(service, 'public.ecr.aws/nginx/nginx:stable');
-  await ecs.send(new CreateServiceCommand({ serviceName: service, taskDefinition, desiredCount, deploymentConfiguration }));
+  await ecs.send(
+    new CreateServiceCommand({ serviceName: service, taskDefinition, desiredCount, deploymentConfiguration }),
+  );
   await eventually(async () => {
     const d = (await describe1(service))?.deployments ?? [];
     return d.length === 1 && d[0]?.rolloutState === 'COMPLETED' ? true : undefined;
@@ -80,9 +94,9 @@ describe('a healthy rolling update to an image the registry holds', () => {
 
   it('ends with one COMPLETED PRIMARY deployment of the new revision running every task', async () => {
     const service = await describe1('web');
-    expect(service?.deployments?.map((d) => [d.status, d.rolloutState, d.taskDefinition, d.runningCount])).toEqual([
-      ['PRIMARY', 'COMPLETED', newTd, 2],
-    ]);
+    expect(
+      service?.deployments?.map((d) => [d.status, d.rolloutState, d.taskDefinition, d.runningCount]),
+    ).toEqual([['PRIMARY', 'COMPLETED', newTd, 2]]);
     expect([service?.taskDefinition, service?.runningCount, service?.pendingCount]).toEqual([newTd, 2, 0]);
     expect(service?.deployments?.[0]?.id).toMatch(/^ecs-svc\/\d{19}$/);
   });
@@ -95,8 +109,12 @@ describe('a healthy rolling update to an image the registry holds', () => {
       '(service web) has reached a steady state.',
       `(service web) (deployment ${id}) deployment completed.`,
     ]);
-    expect(messages).toContainEqual(expect.stringMatching(/^\(service web\) has stopped 2 running tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/));
-    expect(messages.filter((m) => /has started 2 tasks/.test(m))).toHaveLength(2);
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /^\(service web\) has stopped 2 running tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/,
+      ),
+    );
+    expect(messages.filter((m) => /has started 2 tasks/.test(m ?? ''))).toHaveLength(2);
     expect(service?.events?.[0]?.createdAt).toBeInstanceOf(Date);
   });
 
@@ -111,19 +129,27 @@ describe('a healthy rolling update to an image the registry holds', () => {
       Array(2).fill([newTd, digest, 'service:web']),
     );
     const old = tasks.filter((t) => t.taskDefinitionArn === oldTd);
-    expect(old.map((t) => [t.lastStatus, t.stopCode])).toEqual(Array(2).fill(['STOPPED', 'ServiceSchedulerInitiated']));
+    expect(old.map((t) => [t.lastStatus, t.stopCode])).toEqual(
+      Array(2).fill(['STOPPED', 'ServiceSchedulerInitiated']),
+    );
     expect(old[0]?.stoppedReason).toMatch(/^Scaling activity initiated by \(deployment ecs-svc\/\d{19}\)$/);
     expect(old[0]?.taskArn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:task\/default\/[0-9a-f]{32}$/);
   });
 
   it('records a SUCCESSFUL service deployment whose target revision is the new task definition', async () => {
-    const { serviceDeployments: briefs = [] } = await ecs.send(new ListServiceDeploymentsCommand({ service: 'web' }));
+    const { serviceDeployments: briefs = [] } = await ecs.send(
+      new ListServiceDeploymentsCommand({ service: 'web' }),
+    );
     expect(briefs.map((b) => b.status)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     const { serviceDeployments = [] } = await ecs.send(
-      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [briefs[0]?.serviceDeploymentArn ?? ''] }),
+      new DescribeServiceDeploymentsCommand({
+        serviceDeploymentArns: [briefs[0]?.serviceDeploymentArn ?? ''],
+      }),
     );
     const sd = serviceDeployments[0];
-    expect(sd?.serviceDeploymentArn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service-deployment\/default\/web\//);
+    expect(sd?.serviceDeploymentArn).toMatch(
+      /^arn:aws:ecs:us-east-1:123456789012:service-deployment\/default\/web\//,
+    );
     expect(sd?.finishedAt).toBeInstanceOf(Date);
     expect(sd?.targetServiceRevision).toMatchObject({ requestedTaskCount: 2, runningTaskCount: 2 });
     expect(sd?.sourceServiceRevisions).toHaveLength(1);
@@ -155,13 +181,13 @@ describe('a rollout whose image the registry lacks', () => {
     const reason = `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${image}: not found`;
     expect(tasks.length).toBeGreaterThanOrEqual(3);
     for (const t of tasks) {
-      expect([t.taskDefinitionArn, t.lastStatus, t.stopCode, t.stoppedReason, t.containers?.[0]?.reason]).toEqual([
-        badTd,
-        'STOPPED',
-        'TaskFailedToStart',
-        reason,
-        reason,
-      ]);
+      expect([
+        t.taskDefinitionArn,
+        t.lastStatus,
+        t.stopCode,
+        t.stoppedReason,
+        t.containers?.[0]?.reason,
+      ]).toEqual([badTd, 'STOPPED', 'TaskFailedToStart', reason, reason]);
     }
 
     const { serviceDeployments: briefs = [] } = await ecs.send(
@@ -171,7 +197,9 @@ describe('a rollout whose image the registry lacks', () => {
       ['STOPPED', 'ECS deployment circuit breaker: tasks failed to start.'],
     ]);
     const { serviceDeployments = [] } = await ecs.send(
-      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [briefs[0]?.serviceDeploymentArn ?? ''] }),
+      new DescribeServiceDeploymentsCommand({
+        serviceDeploymentArns: [briefs[0]?.serviceDeploymentArn ?? ''],
+      }),
     );
     expect(serviceDeployments[0]?.deploymentCircuitBreaker).toEqual({
       status: 'TRIGGERED',
@@ -185,9 +213,21 @@ describe('a rollout whose image the registry lacks', () => {
 
 describe('errors the SDK parses into named exceptions', () => {
   it.each([
-    ['an unknown task definition', () => new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:9' }), 'ClientException'],
-    ['UpdateService on a missing service', () => new UpdateServiceCommand({ service: 'ghost' }), 'ServiceNotFoundException'],
-    ['an unknown cluster', () => new DescribeServicesCommand({ cluster: 'nope', services: ['web'] }), 'ClusterNotFoundException'],
+    [
+      'an unknown task definition',
+      () => new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:9' }),
+      'ClientException',
+    ],
+    [
+      'UpdateService on a missing service',
+      () => new UpdateServiceCommand({ service: 'ghost' }),
+      'ServiceNotFoundException',
+    ],
+    [
+      'an unknown cluster',
+      () => new DescribeServicesCommand({ cluster: 'nope', services: ['web'] }),
+      'ClusterNotFoundException',
+    ],
     [
       'a Fargate task definition without cpu',
       () =>
@@ -202,7 +242,14 @@ describe('errors the SDK parses into named exceptions', () => {
     ],
     [
       'duplicate container names',
-      () => new RegisterTaskDefinitionCommand({ family: 'f', containerDefinitions: [{ name: 'a', image: 'b' }, { name: 'a', image: 'c' }] }),
+      () =>
+        new RegisterTaskDefinitionCommand({
+          family: 'f',
+          containerDefinitions: [
+            { name: 'a', image: 'b' },
+            { name: 'a', image: 'c' },
+          ],
+        }),
       'ClientException',
     ],
   ])('%s', async (_label, command, name) => {
@@ -216,28 +263,42 @@ describe('errors the SDK parses into named exceptions', () => {
 
   it('lists missing services as failures, as ECS does', async () => {
     const out = await ecs.send(new DescribeServicesCommand({ services: ['ghost'] }));
-    expect(out.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/default/ghost', reason: 'MISSING' }]);
+    expect(out.failures).toEqual([
+      { arn: 'arn:aws:ecs:us-east-1:123456789012:service/default/ghost', reason: 'MISSING' },
+    ]);
   });
 
   it.each([
-    ['malformed JSON', 'AmazonEC2ContainerServiceV20141113.ListClusters', '{not json', 'SerializationException'],
-    ['an unknown target', 'AmazonEC2ContainerServiceV20141113.LaunchRockets', '{}', 'UnknownOperationException'],
+    [
+      'malformed JSON',
+      'AmazonEC2ContainerServiceV20141113.ListClusters',
+      '{not json',
+      'SerializationException',
+    ],
+    [
+      'an unknown target',
+      'AmazonEC2ContainerServiceV20141113.LaunchRockets',
+      '{}',
+      'UnknownOperationException',
+    ],
   ])('%s gives a 400 with its error code', async (_label, target, body, code) => {
     const res = await fetch(sandbox.endpoint, {
       method: 'POST',
       headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' },
       body,
     });
-    expect([res.status, res.headers.get('x-amzn-errortype'), ((await res.json()) as { __type: string }).__type]).toEqual([
-      400,
-      code,
-      code,
-    ]);
+    expect([
+      res.status,
+      res.headers.get('x-amzn-errortype'),
+      ((await res.json()) as { __type: string }).__type,
+    ]).toEqual([400, code, code]);
   });
 
   it('lets a test deny one access key', async () => {
     sandbox.intercept = (ctx) =>
-      ctx.accessKeyId === 'AKIDSANDBOXTEST' ? new AwsError('AccessDeniedException', 'User is not authorized') : undefined;
+      ctx.accessKeyId === 'AKIDSANDBOXTEST'
+        ? new AwsError('AccessDeniedException', 'User is not authorized')
+        : undefined;
     try {
       await expect(ecs.send(new DescribeServicesCommand({ services: ['web'] }))).rejects.toMatchObject({
         name: 'AccessDeniedException',
@@ -272,7 +333,9 @@ describe('ECR', () => {
     expect(data?.proxyEndpoint).toBe(registry.url);
     const hours = ((data?.expiresAt?.getTime() ?? 0) - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(11.9);
-    const res = await fetch(`${registry.url}/v2/`, { headers: { authorization: `Basic ${data?.authorizationToken}` } });
+    const res = await fetch(`${registry.url}/v2/`, {
+      headers: { authorization: `Basic ${data?.authorizationToken}` },
+    });
     expect(res.status).toBe(200);
     const wrong = await fetch(`${registry.url}/v2/`, {
       headers: { authorization: `Basic ${Buffer.from('AWS:wrong').toString('base64')}` },

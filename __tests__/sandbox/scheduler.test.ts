@@ -1,9 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { breakerThreshold, newEcsState, serviceTasks, type EcsState, type Service } from '../../sandbox/ecs/model.js';
+import {
+  breakerThreshold,
+  newEcsState,
+  serviceTasks,
+  type EcsState,
+  type Service,
+} from '../../sandbox/ecs/model.js';
 import { BREAKER_REASON, tick } from '../../sandbox/ecs/scheduler.js';
 import { createService, updateService } from '../../sandbox/ecs/services.js';
 import { registerTaskDefinition } from '../../sandbox/ecs/taskdefs.js';
-import { DEFAULT_DURATIONS, isAlive, isHealthy, type Clock, type SchedulerPorts } from '../../sandbox/ecs/tasks.js';
+import {
+  DEFAULT_DURATIONS,
+  isAlive,
+  isHealthy,
+  type Clock,
+  type SchedulerPorts,
+} from '../../sandbox/ecs/tasks.js';
 
 /** A region driven by a fake clock (1 sandbox second = 1000 ms), 100 ms per tick, no HTTP. */
 class World {
@@ -14,7 +26,9 @@ class World {
   readonly ports: SchedulerPorts = {
     checkImages: (task) => {
       const bad = task.containers.find((c) => this.missing.has(c.image));
-      task.pull = bad ? { state: 'failed', reason: `CannotPullContainerError: ${bad.image}` } : { state: 'ok' };
+      task.pull = bad
+        ? { state: 'failed', reason: `CannotPullContainerError: ${bad.image}` }
+        : { state: 'ok' };
     },
   };
 
@@ -102,19 +116,30 @@ describe('rolling update', () => {
   it('stops old tasks with the scheduler reason and reports the deployment in events', () => {
     const w = seeded(2);
     const oldIds = w.alive().map((t) => t.id);
-    updateService(w.state, w.state.clusters.get('default')!, { service: 'web', taskDefinition: w.register('nginx:2') }, w.now);
+    updateService(
+      w.state,
+      w.state.clusters.get('default')!,
+      { service: 'web', taskDefinition: w.register('nginx:2') },
+      w.now,
+    );
     const id = w.service.deployments[0]!.id;
     w.run(() => w.steady());
     const old = serviceTasks(w.state, w.service).filter((t) => oldIds.includes(t.id));
     expect(old.map((t) => [t.lastStatus, t.stopCode, t.stoppedReason])).toEqual(
-      Array(2).fill(['STOPPED', 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${id})`]),
+      Array(2).fill([
+        'STOPPED',
+        'ServiceSchedulerInitiated',
+        `Scaling activity initiated by (deployment ${id})`,
+      ]),
     );
     const messages = w.service.events.map((e) => e.message);
     expect(messages.slice(0, 2)).toEqual([
       '(service web) has reached a steady state.',
       `(service web) (deployment ${id}) deployment completed.`,
     ]);
-    expect(messages).toContain(`(service web) has stopped 2 running tasks: ${oldIds.map((i) => `(task ${i})`).join(' ')}.`);
+    expect(messages).toContain(
+      `(service web) has stopped 2 running tasks: ${oldIds.map((i) => `(task ${i})`).join(' ')}.`,
+    );
   });
 });
 
@@ -136,13 +161,22 @@ describe('circuit breaker', () => {
   ])('rollback %s: service deployment ends %s, primary is %s', (rollback, status, primary) => {
     const w = seeded(2, { deploymentCircuitBreaker: { enable: true, rollback } });
     w.missing.add('nginx:bad');
-    updateService(w.state, w.state.clusters.get('default')!, { service: 'web', taskDefinition: w.register('nginx:bad') }, w.now);
+    updateService(
+      w.state,
+      w.state.clusters.get('default')!,
+      { service: 'web', taskDefinition: w.register('nginx:bad') },
+      w.now,
+    );
     const sd = w.state.serviceDeployments.get(w.service.currentServiceDeploymentArn!)!;
     const failing = w.service.deployments[0]!;
     w.run(() => sd.status === status);
     expect(failing.rolloutState).toBe('FAILED');
     expect(failing.rolloutStateReason).toBe(BREAKER_REASON);
-    expect(sd.circuitBreaker).toEqual({ status: 'TRIGGERED', failureCount: failing.failedTasks, threshold: 3 });
+    expect(sd.circuitBreaker).toEqual({
+      status: 'TRIGGERED',
+      failureCount: failing.failedTasks,
+      threshold: 3,
+    });
     expect(failing.failedTasks).toBeGreaterThanOrEqual(3);
     w.run(() => w.alive().every((t) => t.lastStatus === 'RUNNING'));
     // The old tasks were never stopped: healthy count never dropped under desired.
@@ -153,7 +187,12 @@ describe('circuit breaker', () => {
   it('without the breaker keeps relaunching and says it cannot start tasks', () => {
     const w = seeded(1);
     w.missing.add('nginx:bad');
-    updateService(w.state, w.state.clusters.get('default')!, { service: 'web', taskDefinition: w.register('nginx:bad') }, w.now);
+    updateService(
+      w.state,
+      w.state.clusters.get('default')!,
+      { service: 'web', taskDefinition: w.register('nginx:bad') },
+      w.now,
+    );
     const deployment = w.service.deployments[0]!;
     w.run(() => deployment.failedTasks >= 6);
     expect(deployment.rolloutState).toBe('IN_PROGRESS');

@@ -25,12 +25,15 @@ const lastSegment = (ref: string): string => ref.split('/').at(-1) ?? ref;
 function clusterOf(state: EcsState, body: Body): Cluster {
   const ref = typeof body.cluster === 'string' && body.cluster !== '' ? body.cluster : 'default';
   const cluster = state.clusters.get(ref.startsWith('arn:') ? lastSegment(ref) : ref);
-  if (!cluster || cluster.status !== 'ACTIVE') throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+  if (!cluster || cluster.status !== 'ACTIVE')
+    throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
   return cluster;
 }
 
 function clusterView(state: EcsState, c: Cluster): Body {
-  const tasks = [...state.tasks.values()].filter((t) => t.clusterArn === c.arn && t.desiredStatus === 'RUNNING');
+  const tasks = [...state.tasks.values()].filter(
+    (t) => t.clusterArn === c.arn && t.desiredStatus === 'RUNNING',
+  );
   return {
     clusterArn: c.arn,
     clusterName: c.name,
@@ -44,7 +47,8 @@ function clusterView(state: EcsState, c: Cluster): Body {
 }
 
 function describeTaskDefinition(state: EcsState, body: Body): Body {
-  const td = typeof body.taskDefinition === 'string' ? findTaskDefinition(state, body.taskDefinition) : undefined;
+  const td =
+    typeof body.taskDefinition === 'string' ? findTaskDefinition(state, body.taskDefinition) : undefined;
   if (!td) throw new AwsError('ClientException', 'Unable to describe task definition.');
   const withTags = strings(body.include).includes('TAGS');
   return { taskDefinition: taskDefinitionView(td), tags: withTags ? td.tags : undefined };
@@ -110,12 +114,20 @@ function describeServices(state: EcsState, body: Body): Body {
   for (const ref of strings(body.services)) {
     const service = findService(cluster, ref);
     if (service) services.push(serviceView(state, service));
-    else failures.push({ arn: arn(state.region, `service/${cluster.name}/${lastSegment(ref)}`), reason: 'MISSING' });
+    else
+      failures.push({
+        arn: arn(state.region, `service/${cluster.name}/${lastSegment(ref)}`),
+        reason: 'MISSING',
+      });
   }
   return { services, failures };
 }
 
-function byArn<T>(refs: unknown, lookup: Map<string, T>, view: (item: T) => Body): { found: Body[]; failures: Body[] } {
+function byArn<T>(
+  refs: unknown,
+  lookup: Map<string, T>,
+  view: (item: T) => Body,
+): { found: Body[]; failures: Body[] } {
   const found: Body[] = [];
   const failures: Body[] = [];
   for (const ref of strings(refs)) {
@@ -128,7 +140,8 @@ function byArn<T>(refs: unknown, lookup: Map<string, T>, view: (item: T) => Body
 
 const OPERATIONS: Record<string, Op> = {
   CreateCluster: (state, body) => {
-    const name = typeof body.clusterName === 'string' && body.clusterName !== '' ? body.clusterName : 'default';
+    const name =
+      typeof body.clusterName === 'string' && body.clusterName !== '' ? body.clusterName : 'default';
     const cluster = state.clusters.get(name) ?? newCluster(state.region, name);
     cluster.status = 'ACTIVE';
     state.clusters.set(name, cluster);
@@ -167,9 +180,15 @@ const OPERATIONS: Record<string, Op> = {
     return { taskDefinition: taskDefinitionView(td) };
   },
   ListTaskDefinitions: (state, body) => listTaskDefinitions(state, body),
-  CreateService: (state, body, now) => ({ service: serviceView(state, createService(state, clusterOf(state, body), body, now)) }),
-  UpdateService: (state, body, now) => ({ service: serviceView(state, updateService(state, clusterOf(state, body), body, now)) }),
-  DeleteService: (state, body, now) => ({ service: serviceView(state, deleteService(state, clusterOf(state, body), body, now)) }),
+  CreateService: (state, body, now) => ({
+    service: serviceView(state, createService(state, clusterOf(state, body), body, now)),
+  }),
+  UpdateService: (state, body, now) => ({
+    service: serviceView(state, updateService(state, clusterOf(state, body), body, now)),
+  }),
+  DeleteService: (state, body, now) => ({
+    service: serviceView(state, deleteService(state, clusterOf(state, body), body, now)),
+  }),
   DescribeServices: (state, body) => describeServices(state, body),
   ListServices: (state, body) => {
     const cluster = clusterOf(state, body);
@@ -178,7 +197,9 @@ const OPERATIONS: Record<string, Op> = {
   },
   ListServiceDeployments: (state, body) => listServiceDeployments(state, body),
   DescribeServiceDeployments: (state, body) => {
-    const r = byArn(body.serviceDeploymentArns, state.serviceDeployments, (sd) => serviceDeploymentView(state, sd));
+    const r = byArn(body.serviceDeploymentArns, state.serviceDeployments, (sd) =>
+      serviceDeploymentView(state, sd),
+    );
     return { serviceDeployments: r.found, failures: r.failures };
   },
   DescribeServiceRevisions: (state, body) => {
@@ -191,6 +212,7 @@ const OPERATIONS: Record<string, Op> = {
 
 export function handleEcs(state: EcsState, operation: string, body: Body, now: number): unknown {
   const op = OPERATIONS[operation];
-  if (!op) throw new AwsError('UnknownOperationException', `The sandbox does not implement ECS ${operation}.`);
+  if (!op)
+    throw new AwsError('UnknownOperationException', `The sandbox does not implement ECS ${operation}.`);
   return op(state, body, now);
 }

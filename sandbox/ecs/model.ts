@@ -36,13 +36,7 @@ export interface ContainerState {
 export type PullState = { state: 'checking' } | { state: 'ok' } | { state: 'failed'; reason: string };
 
 export type TaskStatus =
-  | 'PROVISIONING'
-  | 'PENDING'
-  | 'RUNNING'
-  | 'DEACTIVATING'
-  | 'STOPPING'
-  | 'DEPROVISIONING'
-  | 'STOPPED';
+  'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
 
 export interface Task {
   id: string;
@@ -115,7 +109,11 @@ export interface ServiceDeployment {
   targetRevisionArn: string;
   sourceRevisionArns: string[];
   deploymentConfiguration: DeploymentConfiguration;
-  circuitBreaker: { status: 'DISABLED' | 'MONITORING' | 'TRIGGERED' | 'MONITORING_COMPLETE'; failureCount: number; threshold: number };
+  circuitBreaker: {
+    status: 'DISABLED' | 'MONITORING' | 'TRIGGERED' | 'MONITORING_COMPLETE';
+    failureCount: number;
+    threshold: number;
+  };
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
   /** The ecs-svc deployment now doing the work (the rollback deployment once rolling back). */
   deploymentId: string;

@@ -48,7 +48,11 @@ function tripBreaker(state: EcsState, service: Service, primary: Deployment, now
   primary.rolloutState = 'FAILED';
   primary.rolloutStateReason = BREAKER_REASON;
   primary.updatedAt = now;
-  addEvent(service, now, `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`);
+  addEvent(
+    service,
+    now,
+    `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`,
+  );
   const sd = serviceDeploymentOf(state, primary);
   if (sd) {
     sd.circuitBreaker.status = 'TRIGGERED';
@@ -84,7 +88,11 @@ function stopTasks(service: Service, victims: Task[], now: number, reason: strin
   const running = victims.filter((t) => t.lastStatus === 'RUNNING');
   for (const t of victims) stopTask(t, now, reason);
   if (running.length > 0) {
-    addEvent(service, now, `(service ${service.name}) has stopped ${running.length} running tasks: ${taskList(running)}.`);
+    addEvent(
+      service,
+      now,
+      `(service ${service.name}) has stopped ${running.length} running tasks: ${taskList(running)}.`,
+    );
   }
 }
 
@@ -154,7 +162,13 @@ function complete(state: EcsState, service: Service, primary: Deployment, now: n
   }
 }
 
-function tickService(state: EcsState, service: Service, clock: Clock, d: Durations, ports: SchedulerPorts): void {
+function tickService(
+  state: EcsState,
+  service: Service,
+  clock: Clock,
+  d: Durations,
+  ports: SchedulerPorts,
+): void {
   const { now } = clock;
   const tasks = serviceTasks(state, service);
   for (const t of tasks) {
@@ -175,7 +189,9 @@ function tickService(state: EcsState, service: Service, clock: Clock, d: Duratio
   if (primary.rolloutState === 'IN_PROGRESS' && breaker.enable && primary.failedTasks >= threshold) {
     tripBreaker(state, service, primary, now);
   } else if (!breaker.enable && primary.failedTasks >= threshold) {
-    const due = service.unstableEventAt === undefined || now - service.unstableEventAt >= clock.ms(d.unstableEventEvery);
+    const due =
+      service.unstableEventAt === undefined ||
+      now - service.unstableEventAt >= clock.ms(d.unstableEventEvery);
     if (due) {
       service.unstableEventAt = now;
       addEvent(service, now, `(service ${service.name}) is unable to consistently start tasks successfully.`);

@@ -21,7 +21,9 @@ function invalid(message: string): AwsError {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 export function mergeDeploymentConfiguration(
@@ -39,7 +41,9 @@ export function mergeDeploymentConfiguration(
   const cfg: DeploymentConfiguration = {
     maximumPercent: typeof given.maximumPercent === 'number' ? given.maximumPercent : base.maximumPercent,
     minimumHealthyPercent:
-      typeof given.minimumHealthyPercent === 'number' ? given.minimumHealthyPercent : base.minimumHealthyPercent,
+      typeof given.minimumHealthyPercent === 'number'
+        ? given.minimumHealthyPercent
+        : base.minimumHealthyPercent,
     deploymentCircuitBreaker:
       given.deploymentCircuitBreaker === undefined
         ? base.deploymentCircuitBreaker
@@ -72,8 +76,16 @@ function checkLaunch(td: TaskDefinition, launchType: string, networkConfiguratio
  * Makes `td` the PRIMARY deployment with its own service revision and service deployment; whatever
  * deployment was in progress is superseded, as ECS does.
  */
-export function startDeployment(state: EcsState, service: Service, td: TaskDefinition, now: number): Deployment {
-  const revisionArn = arn(state.region, `service-revision/${service.clusterName}/${service.name}/${newRevisionId()}`);
+export function startDeployment(
+  state: EcsState,
+  service: Service,
+  td: TaskDefinition,
+  now: number,
+): Deployment {
+  const revisionArn = arn(
+    state.region,
+    `service-revision/${service.clusterName}/${service.name}/${newRevisionId()}`,
+  );
   state.serviceRevisions.set(revisionArn, {
     arn: revisionArn,
     serviceArn: service.arn,
@@ -137,7 +149,12 @@ export function startDeployment(state: EcsState, service: Service, td: TaskDefin
   return deployment;
 }
 
-export function createService(state: EcsState, cluster: Cluster, body: Record<string, unknown>, now: number): Service {
+export function createService(
+  state: EcsState,
+  cluster: Cluster,
+  body: Record<string, unknown>,
+  now: number,
+): Service {
   const name = body.serviceName;
   if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
     throw invalid('Service name must be 1-255 letters, numbers, hyphens or underscores.');
@@ -179,12 +196,18 @@ export function findService(cluster: Cluster, ref: unknown): Service | undefined
 
 function requireActiveService(cluster: Cluster, ref: unknown): Service {
   const service = findService(cluster, ref);
-  if (!service || service.status === 'INACTIVE') throw new AwsError('ServiceNotFoundException', 'Service not found.');
+  if (!service || service.status === 'INACTIVE')
+    throw new AwsError('ServiceNotFoundException', 'Service not found.');
   if (service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
   return service;
 }
 
-export function updateService(state: EcsState, cluster: Cluster, body: Record<string, unknown>, now: number): Service {
+export function updateService(
+  state: EcsState,
+  cluster: Cluster,
+  body: Record<string, unknown>,
+  now: number,
+): Service {
   const service = requireActiveService(cluster, body.service);
   const td =
     body.taskDefinition === undefined
@@ -214,7 +237,12 @@ export function updateService(state: EcsState, cluster: Cluster, body: Record<st
   return service;
 }
 
-export function deleteService(state: EcsState, cluster: Cluster, body: Record<string, unknown>, now: number): Service {
+export function deleteService(
+  state: EcsState,
+  cluster: Cluster,
+  body: Record<string, unknown>,
+  now: number,
+): Service {
   const service = requireActiveService(cluster, body.service);
   if (service.desiredCount > 0 && body.force !== true) {
     throw invalid('The service cannot be stopped while it is scaled above 0.');

@@ -6,7 +6,9 @@ function clientError(message: string): AwsError {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 export function parseTags(value: unknown): Tag[] {
@@ -41,7 +43,8 @@ function validate(input: Record<string, unknown>): void {
   let essential = 0;
   for (const raw of defs) {
     const def = asRecord(raw);
-    if (typeof def.name !== 'string' || def.name === '') throw clientError('Container.name should not be null or empty.');
+    if (typeof def.name !== 'string' || def.name === '')
+      throw clientError('Container.name should not be null or empty.');
     if (typeof def.image !== 'string' || def.image === '') {
       throw clientError('Container.image should not be null or empty.');
     }
@@ -53,12 +56,18 @@ function validate(input: Record<string, unknown>): void {
   const compat = Array.isArray(input.requiresCompatibilities) ? input.requiresCompatibilities : [];
   if (compat.includes('FARGATE')) {
     if (input.networkMode !== 'awsvpc') throw clientError("Fargate only supports network mode 'awsvpc'.");
-    if (input.cpu === undefined) throw clientError("Fargate requires that 'cpu' be defined at the task level.");
-    if (input.memory === undefined) throw clientError("Fargate requires that 'memory' be defined at the task level.");
+    if (input.cpu === undefined)
+      throw clientError("Fargate requires that 'cpu' be defined at the task level.");
+    if (input.memory === undefined)
+      throw clientError("Fargate requires that 'memory' be defined at the task level.");
   }
 }
 
-export function registerTaskDefinition(state: EcsState, input: Record<string, unknown>, now: number): TaskDefinition {
+export function registerTaskDefinition(
+  state: EcsState,
+  input: Record<string, unknown>,
+  now: number,
+): TaskDefinition {
   validate(input);
   const { tags, ...rest } = input;
   const family = rest.family as string;
@@ -118,7 +127,9 @@ export function listTaskDefinitions(state: EcsState, body: Record<string, unknow
   const prefix = typeof body.familyPrefix === 'string' ? body.familyPrefix : '';
   const status = body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE';
   const all: TaskDefinition[] = [];
-  for (const [family, revisions] of [...state.taskDefinitions.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [family, revisions] of [...state.taskDefinitions.entries()].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     // familyPrefix matches whole family names, despite its name (as ECS does).
     if (prefix !== '' && family !== prefix) continue;
     all.push(...revisions.filter((td) => td.status === status));
@@ -131,7 +142,11 @@ export function listTaskDefinitions(state: EcsState, body: Record<string, unknow
   );
 }
 
-export function paginate(items: string[], body: Record<string, unknown>, key: string): Record<string, unknown> {
+export function paginate(
+  items: string[],
+  body: Record<string, unknown>,
+  key: string,
+): Record<string, unknown> {
   const start = typeof body.nextToken === 'string' ? Number(body.nextToken) || 0 : 0;
   const max = typeof body.maxResults === 'number' && body.maxResults > 0 ? body.maxResults : 100;
   const page = items.slice(start, start + max);

@@ -116,9 +116,15 @@ function taskCounts(tasks: Task[]): { runningTaskCount: number; pendingTaskCount
   return { runningTaskCount: c.runningCount, pendingTaskCount: c.pendingCount };
 }
 
-function revisionSummary(state: EcsState, revisionArn: string, service: Service | undefined, target: boolean) {
+function revisionSummary(
+  state: EcsState,
+  revisionArn: string,
+  service: Service | undefined,
+  target: boolean,
+) {
   const deployment = service?.deployments.find((d) => d.serviceRevisionArn === revisionArn);
-  const tasks = service && deployment ? serviceTasks(state, service).filter((t) => t.startedBy === deployment.id) : [];
+  const tasks =
+    service && deployment ? serviceTasks(state, service).filter((t) => t.startedBy === deployment.id) : [];
   return {
     arn: revisionArn,
     requestedTaskCount: target && service ? service.desiredCount : 0,
