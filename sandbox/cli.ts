@@ -1,6 +1,8 @@
-// `npx tsx sandbox/cli.ts [--time-scale N] [--no-docker]`: starts the sandbox environment, prints its env as
-// KEY=value lines on stdout (for `>> $GITHUB_ENV`), and runs until SIGTERM or SIGINT.
+// `npx tsx sandbox/cli.ts [--time-scale N] [--no-docker] [--seed SERVICE]`: starts the sandbox environment,
+// optionally seeds a running service, prints its env as KEY=value lines on stdout (for `>> $GITHUB_ENV`) and
+// then a line `READY`, and runs until SIGTERM or SIGINT.
 import { startEnvironment } from './environment.js';
+import { sandboxEcs, seedService, waitSteady } from './seed.js';
 
 const args = process.argv.slice(2);
 const scaleAt = args.indexOf('--time-scale');
@@ -11,7 +13,15 @@ if (!(timeScale > 0)) {
 }
 
 const environment = await startEnvironment({ timeScale, docker: !args.includes('--no-docker') });
+const seedAt = args.indexOf('--seed');
+const seed = seedAt >= 0 ? args[seedAt + 1] : undefined;
+if (seed) {
+  const ecs = sandboxEcs(environment.env);
+  await seedService(ecs, { service: seed });
+  await waitSteady(ecs, seed);
+}
 for (const [key, value] of Object.entries(environment.env)) console.log(`${key}=${value}`);
+console.log('READY');
 console.error(
   `sandbox: ECS/ECR at ${environment.aws.endpoint}, registry at ${environment.registry.host}; data in ${environment.registry.rootDir}; stop with Ctrl-C`,
 );

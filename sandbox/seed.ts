@@ -66,6 +66,10 @@ export async function seedService(
       taskDefinition: taskDefinitionArn,
       desiredCount: options.desiredCount ?? 2,
       launchType: 'FARGATE',
+      // Real ECS requires it for awsvpc; the sandbox only stores it.
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: ['subnet-0sandbox'], assignPublicIp: 'DISABLED' },
+      },
       deploymentConfiguration: {
         minimumHealthyPercent: 100,
         maximumPercent: 200,
