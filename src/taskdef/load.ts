@@ -120,7 +120,10 @@ export async function loadTaskDefinitionFile(path: string): Promise<TaskDefiniti
 
   let doc = parseText(path, text);
   if (isObject(doc) && !('containerDefinitions' in doc) && isObject(doc['taskDefinition'])) {
+    // The dump's tags sit beside the task definition; they belong to RegisterTaskDefinition's `tags`.
+    const tags = doc['tags'];
     doc = doc['taskDefinition'];
+    if (isObject(doc) && Array.isArray(tags) && tags.length > 0 && !('tags' in doc)) doc = { ...doc, tags };
   }
   if (!isObject(doc)) {
     const kind = Array.isArray(doc) ? 'a list' : doc === null ? 'null' : `a ${typeof doc}`;
@@ -159,4 +162,26 @@ export async function loadServiceTaskDefinition(
   const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
   if (!td.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${arn}.`);
   return { taskDefinition: { ...td.taskDefinition }, arn, tags: td.tags ?? [] };
+}
+
+/** A revision named by ARN, `family` or `family:revision`, with its tags (as RegisterTaskDefinition's `tags`). */
+export async function loadTaskDefinitionReference(
+  ecs: ECSClient,
+  reference: string,
+): Promise<{ taskDefinition: TaskDefinitionDoc; arn: string; tags: Tag[] }> {
+  let td;
+  try {
+    td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }));
+  } catch (err) {
+    const name = err instanceof Error ? err.name : '';
+    if (name === 'ClientException' || name === 'InvalidParameterException') {
+      throw new UserError(
+        `Input 'task-definition' is '${reference}': ECS has no such task definition (${errorMessage(err)}).`,
+      );
+    }
+    throw err;
+  }
+  const found = td.taskDefinition;
+  if (!found?.taskDefinitionArn) throw new UserError(`Task definition '${reference}' was not found.`);
+  return { taskDefinition: { ...found }, arn: found.taskDefinitionArn, tags: td.tags ?? [] };
 }

@@ -1,23 +1,16 @@
 import { UserError } from '../errors.js';
+import type { ContainerChanges, KeyedChanges } from '../inputs/taskdef.js';
+import { cleanTaskDefinition } from './clean.js';
 import type { TaskDefinitionDoc } from './load.js';
 
-/** Keys DescribeTaskDefinition returns that RegisterTaskDefinition does not take. */
-export const READ_ONLY_KEYS: readonly string[] = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'deregisteredAt',
-  'deleteRequestedAt',
-  'registeredBy',
-];
+export { READ_ONLY_KEYS } from './clean.js';
 
-function containerList(td: TaskDefinitionDoc): Record<string, unknown>[] {
+type Container = Record<string, unknown>;
+
+function containerList(td: TaskDefinitionDoc): Container[] {
   const list = td['containerDefinitions'];
   if (!Array.isArray(list)) return [];
-  return list.filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null);
+  return list.filter((c): c is Container => typeof c === 'object' && c !== null && !Array.isArray(c));
 }
 
 export function containerNames(td: TaskDefinitionDoc): string[] {
@@ -47,33 +40,105 @@ export function resolveContainers(td: TaskDefinitionDoc, requested: string[]): s
   return [...new Set(requested)];
 }
 
+/** What to change: the containers, their images, and the per-step changes (all optional). */
+export interface RenderRequest {
+  containers: string[];
+  /** The pushed image, for containers without an image of their own; undefined when nothing is pushed. */
+  image?: string | undefined;
+  /** Containers given as `name=IMAGE`. */
+  images?: Record<string, string>;
+  changes?: ContainerChanges;
+}
+
 /**
- * The task definition to register: read-only keys and top-level nulls (the console's JSON export writes
- * `"ephemeralStorage": null` and the like, which RegisterTaskDefinition rejects) removed, the named
- * containers pointed at `image`. Everything else is copied untouched, including empty strings and zeros,
- * which are meaningful (an empty environment value is a legal, deliberate setting).
+ * Applies settings to a list of `{name, <field>}` entries: a set replaces the value in place (order kept,
+ * so an unchanged re-run renders the same list), a new name is appended, a removal drops every entry.
  */
-export function renderTaskDefinition(
-  td: TaskDefinitionDoc,
-  change: { containers: string[]; image: string },
-): TaskDefinitionDoc {
+function applyNamed(list: unknown, change: KeyedChanges, field: string): unknown {
+  if (change.set.length === 0 && change.remove.length === 0) return list;
+  const entries = (Array.isArray(list) ? list : []).filter(
+    (e) => !(typeof e === 'object' && e !== null && change.remove.includes(String((e as Container)['name']))),
+  ) as Container[];
+  for (const [name, value] of change.set) {
+    const found = entries.find((e) => e['name'] === name);
+    if (found) found[field] = value;
+    else entries.push({ name, [field]: value });
+  }
+  return entries;
+}
+
+function applyMap(map: unknown, change: KeyedChanges): Record<string, unknown> {
+  const out = { ...(typeof map === 'object' && map !== null ? (map as Record<string, unknown>) : {}) };
+  for (const key of change.remove) delete out[key];
+  for (const [key, value] of change.set) out[key] = value;
+  return out;
+}
+
+function hasAny(change: KeyedChanges): boolean {
+  return change.set.length > 0 || change.remove.length > 0;
+}
+
+function applyContainerChanges(container: Container, changes: ContainerChanges): void {
+  if (hasAny(changes.environment)) {
+    container['environment'] = applyNamed(container['environment'], changes.environment, 'value');
+  }
+  if (hasAny(changes.secrets)) {
+    container['secrets'] = applyNamed(container['secrets'], changes.secrets, 'valueFrom');
+  }
+  if (hasAny(changes.dockerLabels)) {
+    container['dockerLabels'] = applyMap(container['dockerLabels'], changes.dockerLabels);
+  }
+  if (hasAny(changes.logOptions)) {
+    const log = container['logConfiguration'];
+    if (typeof log !== 'object' || log === null) {
+      throw new UserError(
+        `Input 'log-configuration-options' cannot apply to container '${String(container['name'])}': ` +
+          'it has no logConfiguration (set its logDriver in the task definition).',
+      );
+    }
+    const options = applyMap((log as Container)['options'], changes.logOptions);
+    container['logConfiguration'] = { ...(log as Container), options };
+  }
+  if (changes.command) container['command'] = [...changes.command];
+  if (changes.envFiles.length > 0) {
+    const files = Array.isArray(container['environmentFiles']) ? [...container['environmentFiles']] : [];
+    for (const value of changes.envFiles) {
+      if (!files.some((f) => typeof f === 'object' && f !== null && (f as Container)['value'] === value)) {
+        files.push({ value, type: 's3' });
+      }
+    }
+    container['environmentFiles'] = files;
+  }
+}
+
+/**
+ * The task definition to register: cleaned (read-only keys and nulls removed), the named containers given
+ * their images and the per-step changes, the task-level settings applied. Everything the request does not
+ * address is copied untouched, including empty strings and zeros (an empty environment value is a legal,
+ * deliberate setting). Pure: the input is never modified.
+ */
+export function renderTaskDefinition(td: TaskDefinitionDoc, request: RenderRequest): TaskDefinitionDoc {
   const names = containerNames(td);
-  const missing = change.containers.filter((n) => !names.includes(n));
+  const missing = request.containers.filter((n) => !names.includes(n));
   if (missing.length > 0) {
     throw new UserError(
       `Cannot set the image of container(s) ${missing.join(', ')}: not in the task definition (it has: ${names.join(', ')}).`,
     );
   }
-  const out: TaskDefinitionDoc = {};
-  for (const [key, value] of Object.entries(td)) {
-    if (READ_ONLY_KEYS.includes(key) || value === null) continue;
-    out[key] = structuredClone(value);
-  }
-  const targets = new Set(change.containers);
+  const out = cleanTaskDefinition(td);
+  const targets = new Set(request.containers);
   for (const container of containerList(out)) {
-    if (typeof container['name'] === 'string' && targets.has(container['name'])) {
-      container['image'] = change.image;
-    }
+    const name = container['name'];
+    if (typeof name !== 'string' || !targets.has(name)) continue;
+    const image = request.images?.[name] ?? request.image;
+    if (image === undefined) throw new Error(`no image for container ${name}`);
+    container['image'] = image;
+    if (request.changes) applyContainerChanges(container, request.changes);
   }
+  const task = request.changes;
+  if (task?.cpu !== undefined) out['cpu'] = task.cpu;
+  if (task?.memory !== undefined) out['memory'] = task.memory;
+  if (task?.taskRoleArn !== undefined) out['taskRoleArn'] = task.taskRoleArn;
+  if (task?.executionRoleArn !== undefined) out['executionRoleArn'] = task.executionRoleArn;
   return out;
 }

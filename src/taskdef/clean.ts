@@ -1,0 +1,91 @@
+import type { TaskDefinitionDoc } from './load.js';
+
+/** Keys DescribeTaskDefinition returns that RegisterTaskDefinition does not take. */
+export const READ_ONLY_KEYS: readonly string[] = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'deregisteredAt',
+  'deleteRequestedAt',
+  'registeredBy',
+];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A deep copy without null members: console exports write `"healthCheck": null`, which ECS rejects. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== null) out[key] = withoutNulls(member);
+  }
+  return out;
+}
+
+/**
+ * What RegisterTaskDefinition can take: read-only keys and null members (at any depth) removed, every
+ * other key and value kept as is — empty strings, zeros, false and empty lists are deliberate settings.
+ */
+export function cleanTaskDefinition(td: TaskDefinitionDoc): TaskDefinitionDoc {
+  const out: TaskDefinitionDoc = {};
+  for (const [key, value] of Object.entries(td)) {
+    if (READ_ONLY_KEYS.includes(key) || value === null) continue;
+    out[key] = withoutNulls(value);
+  }
+  return out;
+}
+
+const isEmpty = (v: unknown): boolean =>
+  (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+
+function normalizeContainer(container: unknown, awsvpc: boolean): unknown {
+  if (!isObject(container)) return container;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(container)) {
+    if (isEmpty(value)) continue;
+    // ECS fills these in on registration; a file that leaves them out means the same thing.
+    if ((key === 'cpu' && value === 0) || (key === 'essential' && value === true)) continue;
+    if (key === 'portMappings' && Array.isArray(value)) {
+      out[key] = value.map((p) => {
+        if (!isObject(p)) return p;
+        const { protocol, hostPort, ...rest } = p;
+        return {
+          ...rest,
+          ...(protocol === undefined || protocol === 'tcp' ? {} : { protocol }),
+          ...(hostPort === undefined || (awsvpc && hostPort === p['containerPort']) ? {} : { hostPort }),
+        };
+      });
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The form two task definitions are compared in: both cleaned the same way, with what ECS adds on
+ * registration (empty lists, cpu 0, essential true, tcp, awsvpc host ports) folded away and the task's
+ * cpu/memory as strings, so a file and the revision registered from it compare equal.
+ */
+export function comparable(td: TaskDefinitionDoc): TaskDefinitionDoc {
+  const clean = cleanTaskDefinition(td);
+  const awsvpc = clean['networkMode'] === 'awsvpc';
+  const out: TaskDefinitionDoc = {};
+  for (const [key, value] of Object.entries(clean)) {
+    if (isEmpty(value)) continue;
+    if (key === 'containerDefinitions' && Array.isArray(value)) {
+      out[key] = value.map((c) => normalizeContainer(c, awsvpc));
+    } else if ((key === 'cpu' || key === 'memory') && typeof value === 'number') {
+      out[key] = String(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}

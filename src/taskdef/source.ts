@@ -1,0 +1,40 @@
+import { stat } from 'node:fs/promises';
+import type { ECSClient, Tag } from '@aws-sdk/client-ecs';
+import { loadTaskDefinitionFile, loadTaskDefinitionReference, type TaskDefinitionDoc } from './load.js';
+
+const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
+const FAMILY = /^[A-Za-z0-9_-]{1,255}(?::\d+)?$/;
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What `task-definition` names: an ARN, `family` or `family:revision` are revisions in ECS; anything else
+ * is a file. A bare word that is also a file in the working directory is the file (the explicit thing).
+ */
+export async function sourceKind(source: string, exists = isFile): Promise<'file' | 'ecs'> {
+  if (ARN.test(source)) return 'ecs';
+  if (FAMILY.test(source) && !(await exists(source))) return 'ecs';
+  return 'file';
+}
+
+/** Tags go in RegisterTaskDefinition's `tags`; a document that has its own keeps them. */
+export function withTags(doc: TaskDefinitionDoc, tags: Tag[]): TaskDefinitionDoc {
+  return tags.length > 0 && !('tags' in doc) ? { ...doc, tags } : doc;
+}
+
+export async function loadSource(
+  ecs: ECSClient,
+  source: string,
+): Promise<{ taskDefinition: TaskDefinitionDoc; source: string }> {
+  if ((await sourceKind(source)) === 'file') {
+    return { taskDefinition: await loadTaskDefinitionFile(source), source };
+  }
+  const found = await loadTaskDefinitionReference(ecs, source);
+  return { taskDefinition: withTags(found.taskDefinition, found.tags), source: found.arn };
+}
