@@ -1,23 +1,46 @@
 import { inputError, UserError } from '../errors.js';
+import type { Credentials } from '../image/oci/auth.js';
+import { parseImageSource, type SourceSpec } from '../image/oci/sources.js';
 import { matching, parseList, required, type InputReader } from './parse.js';
 
 /** What to publish and where. */
 export interface ImageInputs {
-  /** A local Docker image, e.g. `myapp:latest` or an image ID. */
+  /** As given: a local Docker image, `oci-layout:PATH[:TAG]`, `docker-archive:PATH`, or `host/repo:tag`. */
   image: string;
   /** ECR repository name (no registry part). */
   repository: string;
   /** Tags to push; at least one. */
   tags: string[];
+  /** Which source `image` names, by its form. */
+  source: SourceSpec;
+  /** For a registry source that needs a login (`source-username` / `source-password`). */
+  sourceCredentials?: Credentials;
 }
 
 // Docker's tag grammar and ECR's repository-name grammar.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+function readSourceCredentials(read: InputReader, source: SourceSpec): Credentials | undefined {
+  const username = read('source-username').trim();
+  // Never trimmed or shown: a password is taken exactly as given and only its absence is reported.
+  const password = read('source-password');
+  if (username === '' && password === '') return undefined;
+  if (source.kind !== 'remote') {
+    throw new UserError(
+      "Inputs 'source-username'/'source-password' are set, but 'image' is not a registry reference (host/repo:tag).",
+    );
+  }
+  if (username === '') throw new UserError("Input 'source-password' is set without 'source-username'.");
+  if (password === '') throw new UserError("Input 'source-username' is set without 'source-password'.");
+  return { username, password };
+}
+
 export function readImageInputs(read: InputReader, env: NodeJS.ProcessEnv): ImageInputs {
   const image = required(read, 'image', 'the local Docker image to push, e.g. myapp:latest');
   if (/\s/.test(image)) throw inputError('image', image, 'a Docker image reference without spaces');
+  const source = parseImageSource(image);
+  if ('error' in source) throw inputError('image', image, source.error);
 
   const repository = matching(
     'repository',
@@ -33,5 +56,6 @@ export function readImageInputs(read: InputReader, env: NodeJS.ProcessEnv): Imag
   }
   for (const tag of tags) matching('tags', tag, TAG, 'Docker tags of letters, digits, . _ - (at most 128)');
 
-  return { image, repository, tags };
+  const sourceCredentials = readSourceCredentials(read, source);
+  return { image, repository, tags, source, ...(sourceCredentials ? { sourceCredentials } : {}) };
 }
