@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { AwsError, type RequestContext } from './http.js';
 import { ACCOUNT_ID } from './ecs/model.js';
 import type { RegistryAccess } from './images.js';
+import { describeImages, resolveImage } from './ecr-images.js';
+import { describeImageScanFindings, startImageScan, type ScanScript } from './ecr-scan.js';
 
 export interface EcrRegistry extends RegistryAccess {
   url: string;
@@ -11,40 +13,74 @@ export interface Repository {
   name: string;
   createdAt: number;
   imageTagMutability: string;
+  scanOnPush: boolean;
+  encryptionType: string;
+  kmsKey: string | undefined;
 }
 
 export interface EcrState {
   repositories: Map<string, Repository>;
+  /**
+   * false (the default): any valid repository name exists, as if created before (a push to the registry
+   * needs no CreateRepository here). true: as real ECR, only created repositories exist.
+   */
+  strictRepositories: boolean;
+  /** Scan results tests script per repository name; see ecr-scan.ts. */
+  scans: Map<string, ScanScript>;
+  /** Per `repo@digest`: DescribeImageScanFindings calls so far (a script advances one status per call). */
+  scanCalls: Map<string, number>;
+  /** `repo@digest` of images StartImageScan was called for. */
+  startedScans: Set<string>;
 }
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
-const MANIFEST_TYPES = [
+const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** ECR answers with the registry the caller named (another account's) or the caller's own. */
+export function registryIdOf(body: Body): string {
+  return typeof body.registryId === 'string' && body.registryId !== '' ? body.registryId : ACCOUNT_ID;
+}
+
+export const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.oci.image.index.v1+json',
 ];
 
-function repositoryView(region: string, registry: EcrRegistry, repo: Repository): Body {
+function newRepository(name: string, now: number, body: Body = {}): Repository {
+  const scanning = (body.imageScanningConfiguration ?? {}) as Body;
+  const encryption = (body.encryptionConfiguration ?? {}) as Body;
   return {
-    repositoryArn: `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/${repo.name}`,
-    registryId: ACCOUNT_ID,
+    name,
+    createdAt: now,
+    imageTagMutability: typeof body.imageTagMutability === 'string' ? body.imageTagMutability : 'MUTABLE',
+    scanOnPush: scanning.scanOnPush === true,
+    encryptionType: typeof encryption.encryptionType === 'string' ? encryption.encryptionType : 'AES256',
+    kmsKey: typeof encryption.kmsKey === 'string' ? encryption.kmsKey : undefined,
+  };
+}
+
+function repositoryView(region: string, registry: EcrRegistry, repo: Repository, registryId: string): Body {
+  return {
+    repositoryArn: `arn:aws:ecr:${region}:${registryId}:repository/${repo.name}`,
+    registryId,
     repositoryName: repo.name,
     // Real ECR: <account>.dkr.ecr.<region>.amazonaws.com/<name>; here the fronted registry's host.
     repositoryUri: `${registry.host}/${repo.name}`,
     createdAt: new Date(repo.createdAt),
     imageTagMutability: repo.imageTagMutability,
-    imageScanningConfiguration: { scanOnPush: false },
-    encryptionConfiguration: { encryptionType: 'AES256' },
+    imageScanningConfiguration: { scanOnPush: repo.scanOnPush },
+    encryptionConfiguration: { encryptionType: repo.encryptionType, kmsKey: repo.kmsKey },
   };
 }
 
 /**
- * Real ECR refuses pushes to a repository nobody created; the registry here accepts them, so a repository
- * the registry already holds counts as existing.
+ * Real ECR refuses pushes to a repository nobody created; the registry here accepts them, so unless
+ * `strictRepositories` is set a repository counts as existing (created on first mention).
  */
-async function repositoryOf(
+export async function repositoryOf(
   registry: EcrRegistry,
   state: EcrState,
   body: Body,
@@ -52,20 +88,24 @@ async function repositoryOf(
 ): Promise<Repository> {
   const name = String(body.repositoryName ?? '');
   let repo = state.repositories.get(name);
-  if (!repo && name !== '' && (await registryFetch(registry, `/v2/${name}/tags/list`)).ok) {
-    repo = { name, createdAt: now, imageTagMutability: 'MUTABLE' };
+  if (!repo && !state.strictRepositories && REPOSITORY_NAME.test(name)) {
+    repo = newRepository(name, now);
     state.repositories.set(name, repo);
   }
   if (!repo) {
     throw new AwsError(
       'RepositoryNotFoundException',
-      `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT_ID}'`,
+      `The repository with name '${name}' does not exist in the registry with id '${registryIdOf(body)}'`,
     );
   }
   return repo;
 }
 
-async function registryFetch(registry: EcrRegistry, path: string, init: RequestInit = {}): Promise<Response> {
+export async function registryFetch(
+  registry: EcrRegistry,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
   const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
   const headers = new Headers(init.headers);
   headers.set('authorization', `Basic ${auth}`);
@@ -91,7 +131,7 @@ async function batchGetImage(registry: EcrRegistry, state: EcrState, body: Body,
       continue;
     }
     images.push({
-      registryId: ACCOUNT_ID,
+      registryId: registryIdOf(body),
       repositoryName: repo.name,
       imageId: { imageDigest: res.headers.get('docker-content-digest') ?? undefined, imageTag: raw.imageTag },
       imageManifest: await res.text(),
@@ -125,7 +165,7 @@ async function putImage(registry: EcrRegistry, state: EcrState, body: Body, now:
   }
   return {
     image: {
-      registryId: ACCOUNT_ID,
+      registryId: registryIdOf(body),
       repositoryName: repo.name,
       imageId: { imageDigest: res.headers.get('docker-content-digest') ?? undefined, imageTag: tag },
       imageManifest: manifest,
@@ -162,7 +202,13 @@ async function checkTag(
 }
 
 export function newEcrState(): EcrState {
-  return { repositories: new Map() };
+  return {
+    repositories: new Map(),
+    strictRepositories: false,
+    scans: new Map(),
+    scanCalls: new Map(),
+    startedScans: new Set(),
+  };
 }
 
 export async function handleEcr(
@@ -185,7 +231,7 @@ export async function handleEcr(
       };
     case 'CreateRepository': {
       const name = String(body.repositoryName ?? '');
-      if (!/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) {
+      if (!REPOSITORY_NAME.test(name)) {
         throw new AwsError(
           'InvalidParameterException',
           `Invalid parameter at 'repositoryName' failed to satisfy constraint: '${name}'`,
@@ -194,20 +240,38 @@ export async function handleEcr(
       if (state.repositories.has(name)) {
         throw new AwsError(
           'RepositoryAlreadyExistsException',
-          `The repository with name '${name}' already exists in the registry with id '${ACCOUNT_ID}'`,
+          `The repository with name '${name}' already exists in the registry with id '${registryIdOf(body)}'`,
         );
       }
-      const mutability = typeof body.imageTagMutability === 'string' ? body.imageTagMutability : 'MUTABLE';
-      const repo = { name, createdAt: now, imageTagMutability: mutability };
+      const encryption = (body.encryptionConfiguration ?? {}) as Body;
+      if (encryption.kmsKey !== undefined && encryption.encryptionType === 'AES256') {
+        throw new AwsError(
+          'InvalidParameterException',
+          'Invalid parameter at encryptionConfiguration: kmsKey is only allowed with KMS encryption',
+        );
+      }
+      const repo = newRepository(name, now, body);
       state.repositories.set(name, repo);
-      return { repository: repositoryView(ctx.region, registry, repo) };
+      return { repository: repositoryView(ctx.region, registry, repo, registryIdOf(body)) };
     }
     case 'DescribeRepositories': {
       const names = Array.isArray(body.repositoryNames) ? body.repositoryNames.map(String) : undefined;
       const repos = names
-        ? await Promise.all(names.map((n) => repositoryOf(registry, state, { repositoryName: n }, now)))
+        ? await Promise.all(
+            names.map((n) => repositoryOf(registry, state, { ...body, repositoryName: n }, now)),
+          )
         : [...state.repositories.values()];
-      return { repositories: repos.map((r) => repositoryView(ctx.region, registry, r)) };
+      return { repositories: repos.map((r) => repositoryView(ctx.region, registry, r, registryIdOf(body))) };
+    }
+    case 'DescribeImages':
+      return describeImages(registry, state, body, now);
+    case 'DescribeImageScanFindings': {
+      const repo = await repositoryOf(registry, state, body, now);
+      return describeImageScanFindings(state, repo, body, await resolveImage(registry, repo, body), now);
+    }
+    case 'StartImageScan': {
+      const repo = await repositoryOf(registry, state, body, now);
+      return startImageScan(state, repo, body, await resolveImage(registry, repo, body));
     }
     case 'BatchGetImage':
       return batchGetImage(registry, state, body, now);
