@@ -7,6 +7,7 @@ import type {
 import { handleEcr, newEcrState, type EcrState } from './ecr.js';
 import { handleEcs } from './ecs/api.js';
 import { newEcsState, type EcsState, type Task } from './ecs/model.js';
+import { tickStandaloneTasks } from './ecs/runtask.js';
 import { tick } from './ecs/scheduler.js';
 import { taskDefinitionView } from './ecs/taskdefs.js';
 import { serviceDeploymentView, serviceView, taskView } from './ecs/views.js';
@@ -19,6 +20,15 @@ export interface RequestLogEntry {
   operation: string;
   write: boolean;
   at: Date;
+  /** The error the sandbox answered with instead of handling the call (faults, denied). */
+  fault?: string;
+}
+
+/** Injected transient failures: `rate` of calls (0 to 1) get ThrottlingException or a 503, alternately. */
+export interface Faults {
+  rate: number;
+  /** Which APIs; ECS only by default. */
+  services?: Service[];
 }
 
 /** Typed access for assertions. The view helpers return what the API would (Dates, SDK types), in us-east-1. */
@@ -78,6 +88,10 @@ export interface AwsSandbox {
    * Intercepted calls are still logged.
    */
   intercept: ((ctx: RequestContext) => AwsError | undefined) | undefined;
+  /** Throttling and 5xx at a rate, e.g. `sandbox.faults = { rate: 0.2 }`; undefined = none. */
+  faults: Faults | undefined;
+  /** Operations answered with AccessDeniedException for every caller, e.g. `sandbox.denied.add('ListTasks')`. */
+  denied: Set<string>;
   /** One scheduler pass now (the ticker runs one every 25 ms anyway). */
   tick(): void;
   close(): Promise<void>;
@@ -95,6 +109,27 @@ const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet'];
 
 export function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
+}
+
+function accessDenied(ctx: RequestContext): AwsError {
+  const action = `${ctx.service}:${ctx.operation}`;
+  return new AwsError(
+    'AccessDeniedException',
+    `User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: ${action} on resource: * ` +
+      `because no identity-based policy allows the ${action} action`,
+  );
+}
+
+/** mulberry32: the same faults in the same order for the same calls, so a failing run can be replayed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox> {
@@ -125,7 +160,10 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   const clock = (): Clock => ({ now: Date.now(), ms: (s) => (s * 1000) / timeScale });
   const runTick = (): void => {
     const c = clock();
-    for (const s of regions.values()) tick(s, c, durations, ports);
+    for (const s of regions.values()) {
+      tick(s, c, durations, ports);
+      tickStandaloneTasks(s, c, durations, ports);
+    }
   };
 
   const sandbox: AwsSandbox = {
@@ -135,19 +173,36 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     timeScale,
     state: stateViews(region('us-east-1'), ecr, region),
     intercept: undefined,
+    faults: undefined,
+    denied: new Set(),
     tick: runTick,
     close: async () => undefined,
   };
 
+  const random = seededRandom(1);
+  let faultCount = 0;
+  const injected = (ctx: RequestContext): AwsError | undefined => {
+    const f = sandbox.faults;
+    if (sandbox.denied.has(ctx.operation)) return accessDenied(ctx);
+    if (!f || !(f.services ?? ['ecs']).includes(ctx.service) || random() >= f.rate) return undefined;
+    return faultCount++ % 2 === 0
+      ? new AwsError('ThrottlingException', 'Rate exceeded')
+      : new AwsError('ServiceUnavailableException', 'Service Unavailable', 503);
+  };
+
   const route = async (ctx: RequestContext): Promise<unknown> => {
-    requests.push({
+    const entry: RequestLogEntry = {
       service: ctx.service,
       operation: ctx.operation,
       write: isWrite(ctx.operation),
       at: new Date(),
-    });
-    const denied = sandbox.intercept?.(ctx);
-    if (denied) throw denied;
+    };
+    requests.push(entry);
+    const denied = sandbox.intercept?.(ctx) ?? injected(ctx);
+    if (denied) {
+      entry.fault = denied.code;
+      throw denied;
+    }
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, Date.now());
   };

@@ -1,5 +1,7 @@
 import { AwsError } from '../http.js';
+import { stopServiceDeployment } from './deployments.js';
 import { arn, newCluster, type Cluster, type EcsState } from './model.js';
+import { runTask, stopTask } from './runtask.js';
 import { createService, deleteService, findService, updateService } from './services.js';
 import {
   findTaskDefinition,
@@ -202,12 +204,15 @@ const OPERATIONS: Record<string, Op> = {
     );
     return { serviceDeployments: r.found, failures: r.failures };
   },
+  StopServiceDeployment: (state, body, now) => stopServiceDeployment(state, body, now),
   DescribeServiceRevisions: (state, body) => {
     const r = byArn(body.serviceRevisionArns, state.serviceRevisions, serviceRevisionView);
     return { serviceRevisions: r.found, failures: r.failures };
   },
   ListTasks: (state, body) => listTasks(state, body),
   DescribeTasks: (state, body) => describeTasks(state, body),
+  RunTask: (state, body, now) => runTask(state, clusterOf(state, body), body, now),
+  StopTask: (state, body, now) => ({ task: taskView(stopTask(state, clusterOf(state, body), body, now)) }),
 };
 
 export function handleEcs(state: EcsState, operation: string, body: Body, now: number): unknown {

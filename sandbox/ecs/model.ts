@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { ContainerBehaviour } from './behaviour.js';
 
 /** State of one region of the ECS sandbox. Times are real wall-clock milliseconds. */
 
@@ -30,6 +31,9 @@ export interface ContainerState {
   lastStatus: string;
   exitCode?: number;
   reason?: string;
+  /** What the container does once running (service tasks; see behaviour.ts). */
+  behaviour?: ContainerBehaviour;
+  healthStatus?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 }
 
 /** Result of the real registry check made when a task reaches PENDING. */
@@ -66,6 +70,7 @@ export interface Task {
   stopCode?: string;
   stoppedReason?: string;
   pull?: PullState;
+  healthStatus?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 }
 
 export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
@@ -161,6 +166,8 @@ export interface Service {
   currentServiceDeploymentArn: string | undefined;
   /** Last time the "unable to consistently start tasks" event was emitted. */
   unstableEventAt?: number;
+  /** Last time the "unable to place a task" event was emitted. */
+  placementEventAt?: number;
 }
 
 export interface Cluster {

@@ -8,6 +8,8 @@ import {
   type ServiceDeployment,
   type Task,
 } from './model.js';
+import { placementFailure } from './behaviour.js';
+import { lastGoodDeployment, rollBack } from './deployments.js';
 import { findTaskDefinition } from './taskdefs.js';
 import {
   advanceTask,
@@ -15,6 +17,7 @@ import {
   isHealthy,
   launchTask,
   stopTask,
+  UNHEALTHY_REASON,
   type Clock,
   type Durations,
   type SchedulerPorts,
@@ -58,23 +61,11 @@ function tripBreaker(state: EcsState, service: Service, primary: Deployment, now
     sd.circuitBreaker.status = 'TRIGGERED';
     sd.updatedAt = now;
   }
-  const previous = service.deployments.find((d) => d !== primary && d.rolloutState === 'COMPLETED');
+  const previous = lastGoodDeployment(service, primary);
   const rollback = service.deploymentConfiguration.deploymentCircuitBreaker.rollback;
   if (rollback && previous && sd && sd.status !== 'ROLLBACK_IN_PROGRESS') {
     // ECS rolls back to the last COMPLETED deployment, which becomes PRIMARY and rolls out again.
-    primary.status = 'ACTIVE';
-    previous.status = 'PRIMARY';
-    previous.rolloutState = 'IN_PROGRESS';
-    previous.rolloutStateReason = `ECS deployment ${previous.id} in progress.`;
-    previous.updatedAt = now;
-    previous.nextLaunchAt = now;
-    service.deployments = [previous, ...service.deployments.filter((d) => d !== previous)];
-    service.taskDefinitionArn = previous.taskDefinitionArn;
-    sd.status = 'ROLLBACK_IN_PROGRESS';
-    sd.statusReason = BREAKER_REASON;
-    sd.rollback = { reason: BREAKER_REASON, startedAt: now, serviceRevisionArn: previous.serviceRevisionArn };
-    sd.deploymentId = previous.id;
-    addEvent(service, now, `(service ${service.name}) rolling back to deployment ${previous.id}.`);
+    rollBack(service, primary, previous, sd, BREAKER_REASON, now);
   } else if (sd) {
     sd.status = rollback && sd.status === 'ROLLBACK_IN_PROGRESS' ? 'ROLLBACK_FAILED' : 'STOPPED';
     sd.statusReason = BREAKER_REASON;
@@ -97,7 +88,7 @@ function stopTasks(service: Service, victims: Task[], now: number, reason: strin
 }
 
 /** Rolling update: start new tasks up to maximumPercent, stop old ones only while healthy stays >= minimumHealthyPercent. */
-function roll(state: EcsState, service: Service, primary: Deployment, clock: Clock): void {
+function roll(state: EcsState, service: Service, primary: Deployment, clock: Clock, d: Durations): void {
   const { now } = clock;
   const desired = service.status === 'ACTIVE' ? service.desiredCount : 0;
   const cfg = service.deploymentConfiguration;
@@ -138,6 +129,18 @@ function roll(state: EcsState, service: Service, primary: Deployment, clock: Clo
   const count = Math.min(desired - Math.min(fresh.length, desired), maxTotal - aliveNow);
   const td = findTaskDefinition(state, primary.taskDefinitionArn);
   if (count <= 0 || !td) return;
+  const unplaceable = placementFailure(td.input);
+  if (unplaceable) {
+    // No task starts, so nothing counts against the breaker: ECS just retries and says so now and then.
+    const due =
+      service.placementEventAt === undefined ||
+      now - service.placementEventAt >= clock.ms(d.placementEventEvery);
+    if (due) {
+      service.placementEventAt = now;
+      addEvent(service, now, `(service ${service.name}) ${unplaceable}`);
+    }
+    return;
+  }
   const started: Task[] = [];
   for (let i = 0; i < count; i++) started.push(launchTask(state, service, primary, td, now));
   addEvent(service, now, `(service ${service.name}) has started ${count} tasks: ${taskList(started)}.`);
@@ -172,7 +175,11 @@ function tickService(
   const { now } = clock;
   const tasks = serviceTasks(state, service);
   for (const t of tasks) {
-    if (advanceTask(t, clock, d, ports) === 'failed') recordFailure(state, service, t, clock, d);
+    if (advanceTask(t, clock, d, ports) !== 'failed') continue;
+    recordFailure(state, service, t, clock, d);
+    if (t.stoppedReason === UNHEALTHY_REASON) {
+      addEvent(service, now, `(service ${service.name}) (task ${t.id}) failed container health checks.`);
+    }
   }
   if (service.status === 'INACTIVE') return;
   const primary = service.deployments[0];
@@ -198,7 +205,7 @@ function tickService(
     }
   }
   const current = service.deployments[0] as Deployment;
-  roll(state, service, current, clock);
+  roll(state, service, current, clock, d);
 
   const after = serviceTasks(state, service);
   if (service.status === 'DRAINING') {

@@ -1,3 +1,4 @@
+import { behaviourOf, unhealthyAfter } from './behaviour.js';
 import {
   arn,
   newTaskId,
@@ -22,6 +23,8 @@ export interface Durations {
   relaunchBackoff: number;
   /** Minimum gap between "unable to consistently start tasks" events. */
   unstableEventEvery: number;
+  /** Minimum gap between "unable to place a task" events. */
+  placementEventEvery: number;
 }
 
 export const DEFAULT_DURATIONS: Durations = {
@@ -32,7 +35,11 @@ export const DEFAULT_DURATIONS: Durations = {
   stopping: 1.5,
   relaunchBackoff: 1,
   unstableEventEvery: 60,
+  placementEventEvery: 30,
 };
+
+export const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
+export const UNHEALTHY_REASON = 'Task failed container health checks';
 
 export interface Clock {
   now: number;
@@ -70,6 +77,7 @@ export function launchTask(
     name: String(d.name),
     image: String(d.image),
     lastStatus: 'PENDING',
+    behaviour: behaviourOf(d),
   }));
   const task: Task = {
     id,
@@ -126,6 +134,49 @@ function failToStart(task: Task, now: number, reason: string): void {
   markStopped(task, now);
 }
 
+/** A task that stops on its own (not the scheduler's stop): straight to STOPPED, the failure is the signal. */
+function stopOnItsOwn(task: Task, now: number, stopCode: string, reason: string): 'failed' {
+  task.desiredStatus = 'STOPPED';
+  task.stoppingAt = now;
+  task.stopCode = stopCode;
+  task.stoppedReason = reason;
+  markStopped(task, now);
+  return 'failed';
+}
+
+/**
+ * A running service task's containers: one whose command says `exit N` exits after its run time (an
+ * essential one stops the task); a failing health check turns UNHEALTHY after startPeriod + interval x
+ * retries and ECS stops the task. Passing health checks report HEALTHY once the task is healthy.
+ */
+function runContainers(task: Task, clock: Clock): 'failed' | undefined {
+  const { now } = clock;
+  const ranFor = now - (task.startedAt ?? now);
+  for (const c of task.containers) {
+    const b = c.behaviour;
+    if (!b || c.lastStatus !== 'RUNNING') continue;
+    if (b.exit && ranFor >= clock.ms(b.exit.afterSeconds)) {
+      c.exitCode = b.exit.code;
+      c.lastStatus = 'STOPPED';
+      if (b.essential) return stopOnItsOwn(task, now, 'EssentialContainerExited', ESSENTIAL_EXIT_REASON);
+      continue;
+    }
+    if (!b.health) continue;
+    if (b.health.passes) {
+      if (task.healthyAt !== undefined && task.healthyAt <= now) c.healthStatus = 'HEALTHY';
+    } else if (ranFor >= clock.ms(unhealthyAfter(b.health))) {
+      c.healthStatus = 'UNHEALTHY';
+      if (b.essential) {
+        task.healthStatus = 'UNHEALTHY';
+        return stopOnItsOwn(task, now, 'ServiceSchedulerInitiated', UNHEALTHY_REASON);
+      }
+    }
+  }
+  const checked = task.containers.filter((c) => c.behaviour?.essential && c.behaviour.health);
+  if (checked.length > 0 && checked.every((c) => c.healthStatus === 'HEALTHY')) task.healthStatus = 'HEALTHY';
+  return undefined;
+}
+
 /**
  * Moves one task along its lifecycle. Returns 'failed' when it failed to start on this tick (the caller
  * counts it against its deployment), 'running' when it just started.
@@ -154,9 +205,15 @@ export function advanceTask(
       task.statusSince = now;
       task.pullStoppedAt = now;
       task.startedAt = now;
-      task.healthyAt = now + clock.ms(d.healthyAfter);
       for (const c of task.containers) c.lastStatus = 'RUNNING';
+      // A failing health check of an essential container keeps the task from ever counting as healthy.
+      const sick = task.containers.some(
+        (c) => c.behaviour?.essential && c.behaviour.health?.passes === false,
+      );
+      if (!sick) task.healthyAt = now + clock.ms(d.healthyAfter);
       return 'running';
+    } else if (task.lastStatus === 'RUNNING') {
+      return runContainers(task, clock);
     }
     return undefined;
   }

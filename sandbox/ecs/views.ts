@@ -95,7 +95,7 @@ export function taskView(task: Task): Record<string, unknown> {
     stoppedAt: date(task.stoppedAt),
     stopCode: task.stopCode,
     stoppedReason: task.stoppedReason,
-    healthStatus: 'UNKNOWN',
+    healthStatus: task.healthStatus ?? 'UNKNOWN',
     version: 1,
     containers: task.containers.map((c) => ({
       containerArn: `${task.arn.replace(':task/', ':container/')}/${c.name}`,
@@ -106,7 +106,7 @@ export function taskView(task: Task): Record<string, unknown> {
       lastStatus: c.lastStatus,
       exitCode: c.exitCode,
       reason: c.reason,
-      healthStatus: 'UNKNOWN',
+      healthStatus: c.healthStatus ?? 'UNKNOWN',
     })),
   };
 }

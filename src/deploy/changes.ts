@@ -43,13 +43,16 @@ export function stoppedTaskLine(task: Task): string {
     if (c.exitCode !== undefined) details.push(`container ${c.name ?? '?'} exit ${c.exitCode}`);
     else if (c.reason && c.reason !== task.stoppedReason)
       details.push(`container ${c.name ?? '?'}: ${c.reason}`);
+    if (c.healthStatus === 'UNHEALTHY') details.push(`container ${c.name ?? '?'} UNHEALTHY`);
   }
   const head = `task ${taskId(task.taskArn)} stopped: ${task.stoppedReason ?? 'no reason given'}`;
   return [head, ...details].join('; ');
 }
 
 /**
- * Remembers what was already printed so each poll prints only what changed. Deterministic and free of
+ * Remembers what was already printed so each poll prints only what is new: events, stopped tasks, and
+ * deployment lines that changed (`changes`, which also make the summary's timeline). `unchanged` gives the
+ * other deployment lines, so every poll shows one line per deployment and a long wait is never silent. Deterministic and free of
  * I/O, so a sequence of snapshots can be table-tested into the lines a user would see.
  */
 export class ChangeTracker {
@@ -86,5 +89,12 @@ export class ChangeTracker {
 
     for (const task of newlyStopped) lines.push(stoppedTaskLine(task));
     return lines;
+  }
+
+  /** The deployment lines `changes` left out because they are the same as last poll. */
+  unchanged(snapshot: Snapshot, changed: string[]): string[] {
+    return (snapshot.service?.deployments ?? [])
+      .map((d) => deploymentLine(d, this.target))
+      .filter((line) => !changed.includes(line));
   }
 }

@@ -1,4 +1,7 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
+import { conclusiveFailure, taskId } from './evidence.js';
+
+export { pullFailure, taskId } from './evidence.js';
 
 /** What the watcher follows: the deployment our UpdateService call started. */
 export interface RolloutTarget {
@@ -9,6 +12,13 @@ export interface RolloutTarget {
   startedAt: Date;
   /** The `ecs-svc/...` id of our deployment in service.deployments, when UpdateService returned one. */
   deploymentId: string | undefined;
+  /** Follow this service deployment instead of searching for one that targets our revision. */
+  serviceDeploymentArn?: string;
+  /**
+   * Watching a rollback back to `taskDefinitionArn` on the failed rollout's service deployment: there,
+   * ROLLBACK_SUCCESSFUL is the success and ROLLBACK_IN_PROGRESS still pending.
+   */
+  rollingBack?: boolean;
 }
 
 /** Everything ECS told us on one poll. */
@@ -23,12 +33,29 @@ export interface Snapshot {
 
 export type RolloutState = 'SUCCESSFUL' | 'FAILED' | 'ROLLED_BACK' | 'TIMED_OUT' | 'NOT_WAITED';
 
-export type Verdict = { done: false } | { done: true; success: boolean; state: RolloutState; reason: string };
+/**
+ * Who should return the service to its previous revision after a failure: `ours` = nobody did, ecs-ship may
+ * (rollback.ts); `ecs` = ECS is rolling back already, wait for it. Absent = not a rollout failure (the
+ * service is gone, someone else deployed, an API error): leave the service alone.
+ */
+export type RollbackHint = 'ours' | 'ecs';
+
+export interface DoneVerdict {
+  done: true;
+  success: boolean;
+  state: RolloutState;
+  reason: string;
+  rollback?: RollbackHint;
+  /** The task definition the service is back on, when ECS rolled back. */
+  rolledBackTo?: string;
+}
+
+export type Verdict = { done: false } | DoneVerdict;
 
 const NOT_DONE: Verdict = { done: false };
 
-function failed(reason: string, state: RolloutState = 'FAILED'): Verdict {
-  return { done: true, success: false, state, reason };
+function failed(reason: string, state: RolloutState = 'FAILED', rollback?: RollbackHint): DoneVerdict {
+  return { done: true, success: false, state, reason, ...(rollback ? { rollback } : {}) };
 }
 
 /** `arn:...:task-definition/web:7` → `web:7`; anything else is shown as given. */
@@ -36,12 +63,6 @@ export function revisionName(taskDefinition: string | undefined): string {
   if (!taskDefinition) return 'an unknown revision';
   const slash = taskDefinition.lastIndexOf('/');
   return slash >= 0 ? taskDefinition.slice(slash + 1) : taskDefinition;
-}
-
-/** The last path segment of a task ARN, which is what the console and the CLI call the task id. */
-export function taskId(taskArn: string | undefined): string {
-  if (!taskArn) return '?';
-  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
 }
 
 /**
@@ -70,26 +91,6 @@ export function ourDeployment(service: Service | undefined, target: RolloutTarge
     .sort((x, y) => (y.createdAt?.getTime() ?? 0) - (x.createdAt?.getTime() ?? 0))[0];
 }
 
-const PULL_ERROR = 'CannotPullContainerError';
-
-/** A stopped task that will never start: the image is missing or unreachable, and waiting won't fix it. */
-export function pullFailure(tasks: Task[]): string | undefined {
-  for (const task of tasks) {
-    const container =
-      task.containers?.find((c) => c.reason?.includes(PULL_ERROR)) ??
-      task.containers?.find((c) => c.exitCode === undefined);
-    const reason = task.stoppedReason?.includes(PULL_ERROR)
-      ? task.stoppedReason
-      : container?.reason?.includes(PULL_ERROR)
-        ? container.reason
-        : undefined;
-    if (reason === undefined) continue;
-    const where = container?.name ? `container '${container.name}'` : 'a container';
-    return `Task ${taskId(task.taskArn)} stopped: ${where} could not pull its image: ${reason}`;
-  }
-  return undefined;
-}
-
 function circuitBreakerNote(sd: ServiceDeployment): string {
   const cb = sd.deploymentCircuitBreaker;
   const alarms = sd.alarms?.triggeredAlarmNames ?? [];
@@ -107,6 +108,20 @@ function withReason(text: string, reason: string | undefined): string {
   return reason ? `${text}: ${reason}` : text;
 }
 
+/** What the last failed task of ours said, so a breaker verdict names the cause, not only the count. */
+function lastFailure(tasks: Task[]): string {
+  const task = tasks[tasks.length - 1];
+  if (!task) return '';
+  const exits = (task.containers ?? [])
+    .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
+    .map((c) => `container '${c.name ?? '?'}' exit ${c.exitCode}`);
+  const sick = (task.containers ?? [])
+    .filter((c) => c.healthStatus === 'UNHEALTHY')
+    .map((c) => `container '${c.name ?? '?'}' UNHEALTHY`);
+  const details = [...exits, ...sick];
+  return `; last failed task ${taskId(task.taskArn)}: ${task.stoppedReason ?? 'no reason given'}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
 /** What the service runs now, for "rolled back to ..." when ours is no longer PRIMARY. */
 function currentRevision(service: Service | undefined, target: RolloutTarget): string | undefined {
   const primary = primaryDeployment(service);
@@ -116,7 +131,22 @@ function currentRevision(service: Service | undefined, target: RolloutTarget): s
   return undefined;
 }
 
+/** A rollback ECS runs on the failed rollout's own service deployment, seen from the revision it returns to. */
+function judgeRollback(sd: ServiceDeployment, target: RolloutTarget): Verdict {
+  const back = revisionName(target.taskDefinitionArn);
+  switch (sd.status) {
+    case 'ROLLBACK_SUCCESSFUL':
+      return { done: true, success: true, state: 'SUCCESSFUL', reason: `the service is back on ${back}` };
+    case 'ROLLBACK_FAILED':
+    case 'STOPPED':
+      return failed(withReason(`The rollback to ${back} ended ${sd.status}`, sd.statusReason));
+    default:
+      return NOT_DONE;
+  }
+}
+
 function judgeServiceDeployment(sd: ServiceDeployment, snapshot: Snapshot, target: RolloutTarget): Verdict {
+  if (target.rollingBack) return judgeRollback(sd, target);
   const status: string | undefined = sd.status;
   const note = circuitBreakerNote(sd);
   const backOn = currentRevision(snapshot.service, target);
@@ -135,21 +165,26 @@ function judgeServiceDeployment(sd: ServiceDeployment, snapshot: Snapshot, targe
         reason: `ECS reports the deployment of ${ours} SUCCESSFUL`,
       };
     }
-    case 'ROLLBACK_SUCCESSFUL':
-      return failed(
+    case 'ROLLBACK_SUCCESSFUL': {
+      const verdict = failed(
         withReason(
           `ECS rolled back the deployment of ${ours}; the service is back on ${backOn ?? 'the previous revision'}${note}`,
           sd.statusReason,
-        ),
+        ) + lastFailure(snapshot.stoppedTasks),
         'ROLLED_BACK',
       );
+      const primary = primaryDeployment(snapshot.service)?.taskDefinition;
+      return backOn && primary ? { ...verdict, rolledBackTo: primary } : verdict;
+    }
     case 'ROLLBACK_REQUESTED':
     case 'ROLLBACK_IN_PROGRESS':
       return failed(
         withReason(
           `ECS is rolling back the deployment of ${ours}${backOn ? ` to ${backOn}` : ''}${note}`,
           sd.statusReason,
-        ),
+        ) + lastFailure(snapshot.stoppedTasks),
+        'FAILED',
+        'ecs',
       );
     case 'ROLLBACK_FAILED':
       return failed(
@@ -157,9 +192,20 @@ function judgeServiceDeployment(sd: ServiceDeployment, snapshot: Snapshot, targe
       );
     case 'STOPPED':
     case 'STOP_REQUESTED':
-      return failed(withReason(`The deployment of ${ours} was stopped (${status})${note}`, sd.statusReason));
+      // Stopped by the breaker (ours to undo) or superseded by a newer deployment (someone else's now).
+      return failed(
+        withReason(`The deployment of ${ours} was stopped (${status})${note}`, sd.statusReason) +
+          lastFailure(snapshot.stoppedTasks),
+        'FAILED',
+        backOn ? undefined : 'ours',
+      );
     case 'FAILED':
-      return failed(withReason(`The deployment of ${ours} failed${note}`, sd.statusReason));
+      return failed(
+        withReason(`The deployment of ${ours} failed${note}`, sd.statusReason) +
+          lastFailure(snapshot.stoppedTasks),
+        'FAILED',
+        'ours',
+      );
     default:
       return NOT_DONE;
   }
@@ -190,7 +236,9 @@ export function judge(snapshot: Snapshot, target: RolloutTarget): Verdict {
     const text = `The deployment of ${name} failed${backOn ? `; ECS rolled the service back to ${backOn}` : ''}`;
     const primary = primaryDeployment(service);
     const rolledBack = backOn !== undefined && primary?.rolloutState === 'COMPLETED';
-    return failed(withReason(text, ours.rolloutStateReason), rolledBack ? 'ROLLED_BACK' : 'FAILED');
+    const reason = withReason(text, ours.rolloutStateReason) + lastFailure(snapshot.stoppedTasks);
+    if (rolledBack) return { ...failed(reason, 'ROLLED_BACK'), rolledBackTo: primary.taskDefinition ?? '' };
+    return failed(reason, 'FAILED', backOn ? 'ecs' : 'ours');
   }
 
   const primary = primaryDeployment(service);
@@ -201,8 +249,13 @@ export function judge(snapshot: Snapshot, target: RolloutTarget): Verdict {
     );
   }
 
-  const pull = pullFailure(snapshot.stoppedTasks);
-  if (pull) return failed(pull);
+  const evidence = conclusiveFailure(
+    service,
+    snapshot.stoppedTasks,
+    target.startedAt,
+    serviceDeployment?.deploymentCircuitBreaker?.status,
+  );
+  if (evidence) return failed(evidence, 'FAILED', 'ours');
 
   // Without the service-deployment API, the classic rule: ours is PRIMARY, COMPLETED, at full
   // count, and nothing else is still draining.

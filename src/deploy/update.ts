@@ -9,7 +9,14 @@ import { sameTaskDefinition, type RolloutTarget } from './judge.js';
  */
 export async function updateService(
   ecs: ECSClient,
-  args: { cluster: string; service: string; taskDefinitionArn: string },
+  args: {
+    cluster: string;
+    service: string;
+    taskDefinitionArn: string;
+    /** Left out of the call when undefined, so the service keeps its count. */
+    desiredCount?: number | undefined;
+    forceNewDeployment?: boolean | undefined;
+  },
 ): Promise<RolloutTarget> {
   const startedAt = new Date();
   let out;
@@ -19,6 +26,8 @@ export async function updateService(
         cluster: args.cluster,
         service: args.service,
         taskDefinition: args.taskDefinitionArn,
+        ...(args.desiredCount === undefined ? {} : { desiredCount: args.desiredCount }),
+        ...(args.forceNewDeployment ? { forceNewDeployment: true } : {}),
       }),
     );
   } catch (err) {

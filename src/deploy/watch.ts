@@ -18,6 +18,7 @@ import {
   ourDeployment,
   revisionName,
   sameTaskDefinition,
+  type RollbackHint,
   type RolloutState,
   type RolloutTarget,
   type Snapshot,
@@ -39,8 +40,12 @@ export interface RolloutResult {
   serviceDeploymentArn: string | undefined;
   deploymentId: string | undefined;
   durationMs: number;
-  /** Every line printed, for the summary. */
+  /** Every line printed that said something new, for the summary. */
   timeline: Array<{ at: Date; text: string }>;
+  /** After a failure: who should undo it (see judge.ts); absent = leave the service alone. */
+  rollback?: RollbackHint;
+  /** The task definition ARN the service was returned to, by ECS or by ecs-ship (rollback.ts). */
+  rolledBackTo?: string;
 }
 
 // ECS timestamps come from AWS's clock, startedAt from the runner's; allow for drift between them.
@@ -88,12 +93,17 @@ class Watcher {
     this.sleep = opts.sleep ?? realSleep;
     this.now = opts.now ?? Date.now;
     this.tracker = new ChangeTracker(target);
+    if (target.serviceDeploymentArn) {
+      this.sdMode = 'follow';
+      this.sdArn = target.serviceDeploymentArn;
+    }
   }
 
-  private print(text: string): void {
+  /** `news` = false for the per-poll repeat of an unchanged deployment line: logged, not in the timeline. */
+  private print(text: string, news = true): void {
     const at = this.now();
     const line = `${elapsed(at - this.target.startedAt.getTime())} ${text}`;
-    this.timeline.push({ at: new Date(at), text: line });
+    if (news) this.timeline.push({ at: new Date(at), text: line });
     this.opts.log(line);
   }
 
@@ -210,8 +220,15 @@ class Watcher {
     return fresh;
   }
 
-  private result(state: RolloutState, success: boolean, reason: string, snapshot: Snapshot): RolloutResult {
+  private result(
+    state: RolloutState,
+    success: boolean,
+    reason: string,
+    snapshot: Snapshot,
+    extra: Pick<RolloutResult, 'rollback' | 'rolledBackTo'> = {},
+  ): RolloutResult {
     return {
+      ...extra,
       state,
       success,
       reason,
@@ -266,7 +283,9 @@ class Watcher {
         polled = true;
         failures = 0;
         lastError = undefined;
-        for (const line of this.tracker.changes(last, newly)) this.print(line);
+        const changed = this.tracker.changes(last, newly);
+        for (const line of changed) this.print(line);
+        for (const line of this.tracker.unchanged(last, changed)) this.print(line, false);
         verdict = judge(last, this.target);
       } catch (err) {
         const v = this.verdictForError(err);
@@ -280,7 +299,11 @@ class Watcher {
       }
       if (verdict.done) {
         this.print(`${verdict.state}: ${verdict.reason}`);
-        return this.result(verdict.state, verdict.success, verdict.reason, last);
+        const extra = {
+          ...(verdict.rollback ? { rollback: verdict.rollback } : {}),
+          ...(verdict.rolledBackTo ? { rolledBackTo: verdict.rolledBackTo } : {}),
+        };
+        return this.result(verdict.state, verdict.success, verdict.reason, last, extra);
       }
 
       const remaining = deadline - this.now();
@@ -290,7 +313,8 @@ class Watcher {
           `Timed out after ${this.opts.timeoutMinutes} min waiting for ${rev}: ${pending}` +
           (lastError ? `; last error: ${lastError}` : '');
         this.print(`TIMED_OUT: ${reason}`);
-        return this.result('TIMED_OUT', false, reason, last);
+        // A rollout that did not finish in the time the user allowed is undone like a failed one.
+        return this.result('TIMED_OUT', false, reason, last, { rollback: 'ours' });
       }
       let delay = pollMs;
       if (failures > 0) {

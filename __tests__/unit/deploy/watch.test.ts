@@ -239,8 +239,9 @@ describe('watchRollout', () => {
     );
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(13);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBe(60_000);
-    // Nothing changed after the first poll, so nothing more was printed until the verdict.
-    expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(1);
+    // Every poll shows each deployment, so a long wait is never silent; the timeline keeps only changes.
+    expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(13);
+    expect(result.timeline.filter((t) => t.text.includes('PRIMARY rev 7'))).toHaveLength(1);
   });
 
   it('times out while throttled, saying so', async () => {

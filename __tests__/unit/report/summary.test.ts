@@ -2,12 +2,15 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunTaskResult } from '../../../src/deploy/run-task.js';
+import type { DeployOutcome, ServiceOutcome } from '../../../src/deploy/stage.js';
 import type { RolloutResult } from '../../../src/deploy/watch.js';
 import {
   escapeHtml,
   escapeMarkdown,
   formatDuration,
   renderSummary,
+  timeline,
   writeSummary,
   type DeployReport,
 } from '../../../src/report/summary.js';
@@ -30,6 +33,31 @@ function rollout(over: Partial<RolloutResult>): RolloutResult {
   };
 }
 
+function serviceOutcome(service: string, r: RolloutResult | undefined): ServiceOutcome {
+  return {
+    service,
+    state: r?.state ?? 'NOT_WAITED',
+    success: r?.success ?? true,
+    reason: r?.reason ?? 'rollout not watched',
+    deploymentId: r?.deploymentId,
+    rollout: r,
+  };
+}
+
+/** What the deploy stage returns for one service (the common case), built the way stage.ts builds it. */
+function single(r: RolloutResult | undefined, over: Partial<DeployOutcome> = {}): DeployOutcome {
+  const s = serviceOutcome('web', r);
+  return {
+    runTask: undefined,
+    services: [s],
+    cleanup: undefined,
+    state: s.state,
+    success: s.success,
+    failure: s.success ? undefined : `Rollout ${s.state}: ${s.reason}`,
+    ...over,
+  };
+}
+
 function report(over: Partial<DeployReport>): DeployReport {
   return {
     image: 'web:latest',
@@ -39,8 +67,7 @@ function report(over: Partial<DeployReport>): DeployReport {
     taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
     revision: 7,
     cluster: 'prod',
-    service: 'web',
-    rollout: rollout({}),
+    outcome: single(rollout({})),
     ...over,
   };
 }
@@ -80,7 +107,9 @@ describe('renderSummary', () => {
     [
       'circuit-breaker rollback',
       {
-        rollout: rollout({ state: 'ROLLED_BACK', success: false, reason: 'ECS rolled back; back on web:6' }),
+        outcome: single(
+          rollout({ state: 'ROLLED_BACK', success: false, reason: 'ECS rolled back; back on web:6' }),
+        ),
       },
       '## ❌ Rollout to web (cluster prod) was rolled back',
       /\*\*Reason:\*\* ECS rolled back; back on web:6/,
@@ -88,30 +117,32 @@ describe('renderSummary', () => {
     [
       'failure',
       {
-        rollout: rollout({
-          state: 'FAILED',
-          success: false,
-          reason: 'Access denied for ecs:DescribeServices',
-        }),
+        outcome: single(
+          rollout({
+            state: 'FAILED',
+            success: false,
+            reason: 'Access denied for ecs:DescribeServices',
+          }),
+        ),
       },
       '## ❌ Rollout to web (cluster prod) failed',
       /\| Rollout \| `FAILED` \|/,
     ],
     [
       'timeout',
-      { rollout: rollout({ state: 'TIMED_OUT', success: false, reason: 'Timed out after 30 min' }) },
+      { outcome: single(rollout({ state: 'TIMED_OUT', success: false, reason: 'Timed out after 30 min' })) },
       '## ❌ Rollout to web (cluster prod) timed out',
       /\*\*Reason:\*\* Timed out after 30 min/,
     ],
     [
       'not watched',
-      { rollout: undefined },
+      { outcome: single(undefined) },
       '## ✅ Updated web (cluster prod), rollout not watched',
       /\| Duration \| — \|/,
     ],
     [
       'NOT_WAITED result',
-      { rollout: rollout({ state: 'NOT_WAITED', timeline: [] }) },
+      { outcome: single(rollout({ state: 'NOT_WAITED', timeline: [] })) },
       '## ✅ Updated web (cluster prod), rollout not watched',
       /\| Rollout \| `NOT_WAITED` \|/,
     ],
@@ -119,19 +150,21 @@ describe('renderSummary', () => {
     const md = renderSummary(report(over));
     expect(md.split('\n')[0]).toBe(header);
     if (body) expect(md).toMatch(body);
-    const failed = over.rollout !== undefined && !over.rollout.success;
+    const failed = over.outcome !== undefined && !over.outcome.success;
     expect(md.includes('**Reason:**')).toBe(failed);
   });
 
   it('escapes pipes and HTML from ECS text so they cannot break the table or inject markup', () => {
     const md = renderSummary(
       report({
-        rollout: rollout({
-          state: 'FAILED',
-          success: false,
-          reason: 'container <script>alert(1)</script> | exit_code 1',
-          timeline: [{ at: new Date(0), text: '[   2s] event with </pre><img src=x> and a|b' }],
-        }),
+        outcome: single(
+          rollout({
+            state: 'FAILED',
+            success: false,
+            reason: 'container <script>alert(1)</script> | exit_code 1',
+            timeline: [{ at: new Date(0), text: '[   2s] event with </pre><img src=x> and a|b' }],
+          }),
+        ),
       }),
     );
     expect(md).not.toContain('<script>');
@@ -144,6 +177,100 @@ describe('renderSummary', () => {
   it('does not put a tag with a pipe in a code span inside the table', () => {
     const md = renderSummary(report({ tags: ['a|b'] }));
     expect(md).toContain('| Tags | a&#124;b |');
+  });
+});
+
+describe('renderSummary around the update', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, s));
+  const failedRollout = rollout({
+    state: 'ROLLED_BACK',
+    success: false,
+    reason: 'circuit breaker',
+    durationMs: 120_000,
+    timeline: [{ at: at(3), text: '[   3s] ROLLED_BACK: circuit breaker' }],
+  });
+  const okRollout = rollout({ timeline: [{ at: at(2), text: '[   2s] SUCCESSFUL: ok' }] });
+  const migration: RunTaskResult = {
+    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/abc',
+    success: true,
+    reason: 'One-off task abc succeeded: web exited 0',
+    exits: [
+      { container: 'web', essential: true, exitCode: 0, reason: undefined },
+      { container: 'log-router', essential: false, exitCode: 143, reason: undefined },
+    ],
+    durationMs: 5000,
+    timeline: [{ at: at(1), text: 'one-off task abc: RUNNING' }],
+  };
+
+  it('has a row per service, the worst state, each reason, and one timeline in time order', () => {
+    const outcome: DeployOutcome = {
+      runTask: migration,
+      services: [serviceOutcome('web', okRollout), serviceOutcome('worker', failedRollout)],
+      cleanup: undefined,
+      state: 'ROLLED_BACK',
+      success: false,
+      failure: 'Rollout failed on 1 of 2 services: worker ROLLED_BACK: circuit breaker',
+    };
+    const md = renderSummary(report({ outcome }));
+    expect(md.split('\n')[0]).toBe('## ❌ Rollout to worker (cluster prod) was rolled back');
+    expect(md).toContain('| Services | `web`, `worker` |');
+    expect(md).toContain('| One-off task | `SUCCEEDED` (web exit 0) |');
+    expect(md).toContain('| Rollout | `ROLLED_BACK` |');
+    expect(md).toContain('| Duration | 2m 0s |');
+    expect(md).toContain(
+      '**Reason:** Rollout failed on 1 of 2 services: worker ROLLED\\_BACK: circuit breaker',
+    );
+    expect(md).toContain(
+      '| `web` | ✅ `SUCCESSFUL` | `ecs-svc/1` | 1m 34s | ECS reports the deployment of web:7 SUCCESSFUL |',
+    );
+    expect(md).toContain('| `worker` | ❌ `ROLLED_BACK` | `ecs-svc/1` | 2m 0s | circuit breaker |');
+    expect(md.trimEnd().endsWith('</details>')).toBe(true);
+    expect(timeline(outcome)).toEqual([
+      '[run-task] one-off task abc: RUNNING',
+      '[web] [   2s] SUCCESSFUL: ok',
+      '[worker] [   3s] ROLLED_BACK: circuit breaker',
+    ]);
+  });
+
+  it('says no service was updated when the one-off task failed', () => {
+    const failed: RunTaskResult = {
+      ...migration,
+      success: false,
+      reason: "One-off task abc failed: container 'web' exited with code 1",
+      exits: [{ container: 'web', essential: true, exitCode: 1, reason: undefined }],
+    };
+    const outcome: DeployOutcome = {
+      runTask: failed,
+      services: [],
+      cleanup: undefined,
+      state: 'NOT_STARTED',
+      success: false,
+      failure: `${failed.reason}. No service was updated.`,
+    };
+    const md = renderSummary(report({ outcome }));
+    expect(md.split('\n')[0]).toBe('## ❌ One-off task failed, no service updated in cluster prod');
+    expect(md).toContain('| One-off task | `FAILED` (web exit 1) |');
+    expect(md).not.toContain('| Service');
+    expect(md).toContain(
+      "**Reason:** One-off task abc failed: container 'web' exited with code 1. No service was updated.",
+    );
+  });
+
+  it('lists the revisions keep-revisions deregistered', () => {
+    const cleanup = {
+      deregistered: [
+        'arn:aws:ecs:us-east-1:123456789012:task-definition/web:5',
+        'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2',
+      ],
+      kept: [],
+      warnings: [],
+    };
+    const md = renderSummary(report({ outcome: single(okRollout, { cleanup }) }));
+    expect(md).toContain('| Deregistered | `web:5`, `web:2` |');
+    const none = renderSummary(
+      report({ outcome: single(okRollout, { cleanup: { ...cleanup, deregistered: [] } }) }),
+    );
+    expect(none).toContain('| Deregistered | none |');
   });
 });
 

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
+import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { eventually } from './helpers.js';
+
+let registry: RegistryProcess;
+let sandbox: AwsSandbox;
+let ecs: ECSClient;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  sandbox = await startAwsSandbox({ registry, timeScale: 20 });
+  ecs = new ECSClient({
+    endpoint: sandbox.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSANDBOXTEST', secretAccessKey: 'secret' },
+    // Each fault must reach the test, not be hidden by the SDK's own retries.
+    maxAttempts: 1,
+  });
+});
+
+afterAll(async () => {
+  ecs?.destroy();
+  await sandbox?.close();
+  await registry?.stop();
+});
+
+describe('faults a test can ask for', () => {
+  it('answers about the configured share of ECS calls with ThrottlingException or a 503, and logs them', async () => {
+    sandbox.faults = { rate: 0.2 };
+    const outcomes: string[] = [];
+    try {
+      for (let i = 0; i < 200; i++) {
+        outcomes.push(
+          await ecs.send(new ListClustersCommand({})).then(
+            () => 'ok',
+            (err: { name: string; $metadata: { httpStatusCode: number } }) =>
+              `${err.name} ${err.$metadata.httpStatusCode}`,
+          ),
+        );
+      }
+    } finally {
+      sandbox.faults = undefined;
+    }
+    const failed = outcomes.filter((o) => o !== 'ok');
+    expect(failed.length).toBeGreaterThan(20);
+    expect(failed.length).toBeLessThan(60);
+    expect(new Set(failed)).toEqual(new Set(['ThrottlingException 400', 'ServiceUnavailableException 503']));
+    const logged = sandbox.requests.filter((r) => r.operation === 'ListClusters' && r.fault);
+    expect(logged).toHaveLength(failed.length);
+  });
+
+  it('denies one operation for everyone with an IAM-style message naming the action', async () => {
+    sandbox.denied.add('ListTasks');
+    try {
+      await expect(ecs.send(new ListTasksCommand({}))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('is not authorized to perform: ecs:ListTasks'),
+      });
+      await expect(ecs.send(new ListClustersCommand({}))).resolves.toBeDefined();
+    } finally {
+      sandbox.denied.clear();
+    }
+  });
+});
+
+describe('StopServiceDeployment over the API', () => {
+  it('rolls a crash-looping deployment back to the revision that ran before', async () => {
+    const register = async (command: string[] | undefined) =>
+      (
+        await ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family: 'api',
+            containerDefinitions: [
+              { name: 'api', image: 'public.ecr.aws/nginx/nginx:stable', ...(command ? { command } : {}) },
+            ],
+          }),
+        )
+      ).taskDefinition?.taskDefinitionArn ?? '';
+    const good = await register(undefined);
+    await ecs.send(new CreateServiceCommand({ serviceName: 'api', taskDefinition: good, desiredCount: 1 }));
+    const describe1 = async () =>
+      (await ecs.send(new DescribeServicesCommand({ services: ['api'] }))).services?.[0];
+    await eventually(async () =>
+      (await describe1())?.deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined,
+    );
+    const bad = await register(['sh', '-c', 'exit 2']);
+    await ecs.send(new UpdateServiceCommand({ service: 'api', taskDefinition: bad }));
+    const sdArn = (await describe1())?.currentServiceDeployment ?? '';
+
+    const out = await ecs.send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn: sdArn, stopType: 'ROLLBACK' }),
+    );
+    expect(out.serviceDeploymentArn).toBe(sdArn);
+    const sd = await eventually(async () => {
+      const { serviceDeployments = [] } = await ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sdArn] }),
+      );
+      return serviceDeployments[0]?.status === 'ROLLBACK_SUCCESSFUL' ? serviceDeployments[0] : undefined;
+    });
+    expect(sd.rollback?.reason).toMatch(/StopServiceDeployment/);
+    expect((await describe1())?.deployments?.map((d) => [d.status, d.taskDefinition])).toEqual([
+      ['PRIMARY', good],
+    ]);
+    await expect(
+      ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: sdArn, stopType: 'ROLLBACK' })),
+    ).rejects.toMatchObject({ name: 'ConflictException' });
+  });
+});

@@ -1,0 +1,79 @@
+import { AwsError } from '../http.js';
+import { addEvent, type Deployment, type EcsState, type Service, type ServiceDeployment } from './model.js';
+
+/** The deployment ECS goes back to: the newest other one that once completed (the last good revision). */
+export function lastGoodDeployment(service: Service, failing: Deployment): Deployment | undefined {
+  return service.deployments.find((d) => d !== failing && d.rolloutState === 'COMPLETED');
+}
+
+/**
+ * Makes `previous` PRIMARY again and rolls it out, as ECS does for a circuit-breaker rollback and for
+ * StopServiceDeployment(ROLLBACK). The service deployment goes ROLLBACK_IN_PROGRESS and the scheduler marks
+ * it ROLLBACK_SUCCESSFUL when `previous` completes.
+ */
+export function rollBack(
+  service: Service,
+  failing: Deployment,
+  previous: Deployment,
+  sd: ServiceDeployment,
+  reason: string,
+  now: number,
+): void {
+  failing.status = 'ACTIVE';
+  if (failing.rolloutState === 'IN_PROGRESS') {
+    failing.rolloutState = 'FAILED';
+    failing.rolloutStateReason = reason;
+  }
+  failing.updatedAt = now;
+  previous.status = 'PRIMARY';
+  previous.rolloutState = 'IN_PROGRESS';
+  previous.rolloutStateReason = `ECS deployment ${previous.id} in progress.`;
+  previous.updatedAt = now;
+  previous.nextLaunchAt = now;
+  service.deployments = [previous, ...service.deployments.filter((d) => d !== previous)];
+  service.taskDefinitionArn = previous.taskDefinitionArn;
+  sd.status = 'ROLLBACK_IN_PROGRESS';
+  sd.statusReason = reason;
+  sd.rollback = { reason, startedAt: now, serviceRevisionArn: previous.serviceRevisionArn };
+  sd.deploymentId = previous.id;
+  sd.updatedAt = now;
+  addEvent(service, now, `(service ${service.name}) rolling back to deployment ${previous.id}.`);
+}
+
+export const STOP_ROLLBACK_REASON =
+  'Service deployment rolled back because of a StopServiceDeployment request.';
+
+function serviceOf(state: EcsState, sd: ServiceDeployment): Service | undefined {
+  for (const c of state.clusters.values()) {
+    const s = c.services.get(sd.serviceName);
+    if (s && s.arn === sd.serviceArn) return s;
+  }
+  return undefined;
+}
+
+/** StopServiceDeployment: only ROLLBACK (the SDK's one valid stopType), only while the deployment is running. */
+export function stopServiceDeployment(state: EcsState, body: Record<string, unknown>, now: number): unknown {
+  const ref = typeof body.serviceDeploymentArn === 'string' ? body.serviceDeploymentArn : '';
+  const sd = state.serviceDeployments.get(ref);
+  if (!sd) {
+    throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+  }
+  const stopType = body.stopType ?? 'ROLLBACK';
+  if (stopType !== 'ROLLBACK') {
+    throw new AwsError('InvalidParameterException', `stopType ${String(stopType)} is not supported.`);
+  }
+  const service = serviceOf(state, sd);
+  const failing = service?.deployments.find((d) => d.serviceDeploymentArn === sd.arn);
+  if (!service || !failing || !['PENDING', 'IN_PROGRESS'].includes(sd.status)) {
+    throw new AwsError(
+      'ConflictException',
+      `The service deployment is ${sd.status} and can no longer be stopped.`,
+    );
+  }
+  const previous = lastGoodDeployment(service, failing);
+  if (!previous) {
+    throw new AwsError('InvalidParameterException', 'The service has no previous revision to roll back to.');
+  }
+  rollBack(service, failing, previous, sd, STOP_ROLLBACK_REASON, now);
+  return { serviceDeploymentArn: sd.arn };
+}
