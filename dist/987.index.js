@@ -3580,7 +3580,7 @@ __webpack_unused_export__ = BatchDeleteImageCommand;
 __webpack_unused_export__ = BatchDeleteImageRequest$;
 __webpack_unused_export__ = BatchDeleteImageResponse$;
 __webpack_unused_export__ = BatchGetImage$;
-__webpack_unused_export__ = BatchGetImageCommand;
+exports.P8n = BatchGetImageCommand;
 __webpack_unused_export__ = BatchGetImageRequest$;
 __webpack_unused_export__ = BatchGetImageResponse$;
 __webpack_unused_export__ = BatchGetRepositoryScanningConfiguration$;
@@ -3598,7 +3598,7 @@ __webpack_unused_export__ = CreatePullThroughCacheRuleCommand;
 __webpack_unused_export__ = CreatePullThroughCacheRuleRequest$;
 __webpack_unused_export__ = CreatePullThroughCacheRuleResponse$;
 __webpack_unused_export__ = CreateRepository$;
-__webpack_unused_export__ = CreateRepositoryCommand;
+exports.WTe = CreateRepositoryCommand;
 __webpack_unused_export__ = CreateRepositoryCreationTemplate$;
 __webpack_unused_export__ = CreateRepositoryCreationTemplateCommand;
 __webpack_unused_export__ = CreateRepositoryCreationTemplateRequest$;
@@ -3645,7 +3645,7 @@ __webpack_unused_export__ = DescribeImageReplicationStatusCommand;
 __webpack_unused_export__ = DescribeImageReplicationStatusRequest$;
 __webpack_unused_export__ = DescribeImageReplicationStatusResponse$;
 __webpack_unused_export__ = DescribeImageScanFindings$;
-__webpack_unused_export__ = DescribeImageScanFindingsCommand;
+exports.TQ0 = DescribeImageScanFindingsCommand;
 __webpack_unused_export__ = DescribeImageScanFindingsRequest$;
 __webpack_unused_export__ = DescribeImageScanFindingsResponse$;
 __webpack_unused_export__ = DescribeImageSigningStatus$;
@@ -3670,7 +3670,7 @@ __webpack_unused_export__ = DescribeReplicationBackfillResultsCommand;
 __webpack_unused_export__ = DescribeReplicationBackfillResultsRequest$;
 __webpack_unused_export__ = DescribeReplicationBackfillResultsResponse$;
 __webpack_unused_export__ = DescribeRepositories$;
-__webpack_unused_export__ = DescribeRepositoriesCommand;
+exports.pE_ = DescribeRepositoriesCommand;
 __webpack_unused_export__ = DescribeRepositoriesRequest$;
 __webpack_unused_export__ = DescribeRepositoriesResponse$;
 __webpack_unused_export__ = DescribeRepositoryCreationTemplates$;
@@ -3833,7 +3833,7 @@ __webpack_unused_export__ = PutAccountSettingCommand;
 __webpack_unused_export__ = PutAccountSettingRequest$;
 __webpack_unused_export__ = PutAccountSettingResponse$;
 __webpack_unused_export__ = PutImage$;
-__webpack_unused_export__ = PutImageCommand;
+exports.SUU = PutImageCommand;
 __webpack_unused_export__ = PutImageRequest$;
 __webpack_unused_export__ = PutImageResponse$;
 __webpack_unused_export__ = PutImageScanningConfiguration$;
@@ -3933,7 +3933,7 @@ __webpack_unused_export__ = SigningRepositoryFilterType;
 __webpack_unused_export__ = SigningRule$;
 __webpack_unused_export__ = SigningStatus;
 __webpack_unused_export__ = StartImageScan$;
-__webpack_unused_export__ = StartImageScanCommand;
+exports.Qc9 = StartImageScanCommand;
 __webpack_unused_export__ = StartImageScanRequest$;
 __webpack_unused_export__ = StartImageScanResponse$;
 __webpack_unused_export__ = StartLifecyclePolicyPreview$;
@@ -10640,7 +10640,7 @@ __webpack_unused_export__ = DeregisterContainerInstanceCommand;
 __webpack_unused_export__ = DeregisterContainerInstanceRequest$;
 __webpack_unused_export__ = DeregisterContainerInstanceResponse$;
 __webpack_unused_export__ = DeregisterTaskDefinition$;
-__webpack_unused_export__ = DeregisterTaskDefinitionCommand;
+exports.sjB = DeregisterTaskDefinitionCommand;
 __webpack_unused_export__ = DeregisterTaskDefinitionRequest$;
 __webpack_unused_export__ = DeregisterTaskDefinitionResponse$;
 __webpack_unused_export__ = DescribeCapacityProviders$;
@@ -10881,7 +10881,7 @@ __webpack_unused_export__ = ListServicesByNamespace$;
 __webpack_unused_export__ = ListServicesByNamespaceCommand;
 __webpack_unused_export__ = ListServicesByNamespaceRequest$;
 __webpack_unused_export__ = ListServicesByNamespaceResponse$;
-__webpack_unused_export__ = ListServicesCommand;
+exports.qde = ListServicesCommand;
 __webpack_unused_export__ = ListServicesRequest$;
 __webpack_unused_export__ = ListServicesResponse$;
 __webpack_unused_export__ = ListTagsForResource$;
@@ -10893,7 +10893,7 @@ __webpack_unused_export__ = ListTaskDefinitionFamiliesCommand;
 __webpack_unused_export__ = ListTaskDefinitionFamiliesRequest$;
 __webpack_unused_export__ = ListTaskDefinitionFamiliesResponse$;
 __webpack_unused_export__ = ListTaskDefinitions$;
-__webpack_unused_export__ = ListTaskDefinitionsCommand;
+exports.Pse = ListTaskDefinitionsCommand;
 __webpack_unused_export__ = ListTaskDefinitionsRequest$;
 __webpack_unused_export__ = ListTaskDefinitionsResponse$;
 __webpack_unused_export__ = ListTasks$;
@@ -11009,7 +11009,7 @@ __webpack_unused_export__ = ResourceRequirement$;
 __webpack_unused_export__ = ResourceType;
 __webpack_unused_export__ = Rollback$;
 __webpack_unused_export__ = RunTask$;
-__webpack_unused_export__ = RunTaskCommand;
+exports._eD = RunTaskCommand;
 __webpack_unused_export__ = RunTaskRequest$;
 __webpack_unused_export__ = RunTaskResponse$;
 __webpack_unused_export__ = RuntimePlatform$;
@@ -11074,7 +11074,7 @@ __webpack_unused_export__ = StartTaskCommand;
 __webpack_unused_export__ = StartTaskRequest$;
 __webpack_unused_export__ = StartTaskResponse$;
 __webpack_unused_export__ = StopServiceDeployment$;
-__webpack_unused_export__ = StopServiceDeploymentCommand;
+exports.a8L = StopServiceDeploymentCommand;
 __webpack_unused_export__ = StopServiceDeploymentRequest$;
 __webpack_unused_export__ = StopServiceDeploymentResponse$;
 __webpack_unused_export__ = StopServiceDeploymentStopType;
@@ -72007,10 +72007,11 @@ __webpack_require__.d(__webpack_exports__, {
   LZ: () => (/* binding */ saveState),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary)
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __webpack_require__(857);
@@ -73727,7 +73728,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue

@@ -2,7 +2,8 @@ import { UserError } from './errors.js';
 import { readDeployInputs, type DeployInputs } from './inputs/deploy.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
 import { matching, type InputReader } from './inputs/parse.js';
-import { readTaskDefinitionInputs, type TaskDefinitionInputs } from './inputs/taskdef.js';
+import { readRegistryInputs, type RegistryInputs } from './inputs/registry.js';
+import { pushesImage, readTaskDefinitionInputs, type TaskDefinitionInputs } from './inputs/taskdef.js';
 
 export type { InputReader } from './inputs/parse.js';
 export { parseList } from './inputs/parse.js';
@@ -13,7 +14,10 @@ export { parseList } from './inputs/parse.js';
  */
 export interface Inputs {
   awsRegion: string;
-  image: ImageInputs;
+  /** undefined when every container names its own image (`name=IMAGE` lines): nothing is pushed. */
+  image: ImageInputs | undefined;
+  /** Which ECR registry, creating the repository, and the scan gate. */
+  registry: RegistryInputs;
   taskDefinition: TaskDefinitionInputs;
   deploy: DeployInputs;
 }
@@ -29,8 +33,15 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 export function readInputs(read: InputReader = actionsReader, env: NodeJS.ProcessEnv = process.env): Inputs {
   // Sections in the order action.yml lists them, so the first error a user sees is the first input.
-  const image = readImageInputs(read, env);
+  // The task definition section first: it decides whether the image inputs are needed at all.
   const taskDefinition = readTaskDefinitionInputs(read);
+  const image = pushesImage(taskDefinition) ? readImageInputs(read, env) : undefined;
+  if (!image && read('image').trim() !== '') {
+    throw new UserError(
+      "Input 'image' is set, but every line of 'containers' names its own image (name=IMAGE): nothing would use it.",
+    );
+  }
+  const registry = readRegistryInputs(read);
   const deploy = readDeployInputs(read);
 
   const region = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
@@ -39,5 +50,5 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
   }
   const awsRegion = matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
 
-  return { awsRegion, image, taskDefinition, deploy };
+  return { awsRegion, image, registry, taskDefinition, deploy };
 }

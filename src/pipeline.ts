@@ -1,13 +1,14 @@
 import * as core from '@actions/core';
 import { createClients } from './aws/clients.js';
-import { registerTaskDefinition } from './deploy/register.js';
+import { containersOf } from './deploy/run-task.js';
 import { deployStage } from './deploy/stage.js';
 import { UserError } from './errors.js';
+import { scanGateStage } from './image/ecr/scan.js';
 import { publishImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
 import { preparePlan } from './plan.js';
 import { writeSummary } from './report/summary.js';
-import { renderStage } from './taskdef/stage.js';
+import { dryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
 const log = (line: string): void => core.info(line);
 
@@ -18,29 +19,50 @@ const log = (line: string): void => core.info(line);
 export async function ship(inputs: Inputs): Promise<void> {
   const { ecs, ecr } = createClients(inputs.awsRegion);
 
-  const plan = await core.group('Plan', () => preparePlan(ecs, inputs, log));
-  const image = await core.group(`Publish ${inputs.image.image}`, () => publishImage(ecr, inputs.image, log));
+  const plan = await core.group('Plan', () => preparePlan(ecs, inputs, log, ecr));
+  // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
+  const imageInputs = plan.image;
+  if (inputs.taskDefinition.dryRun) {
+    await core.group('Dry run', () => dryRunStage(ecr, plan.taskDefinition, imageInputs, log));
+    return;
+  }
+  const image = imageInputs
+    ? await core.group(`Publish ${imageInputs.image}`, () => publishImage(ecr, imageInputs, log, plan.ecr))
+    : undefined;
+  const { scanGate } = inputs.registry;
+  if (image && scanGate && plan.ecr) {
+    const { repository } = plan.ecr;
+    const pollMs = inputs.deploy.pollSeconds * 1000;
+    await core.group('Scan gate', () =>
+      scanGateStage(ecr, repository, image.digest, scanGate, { pollMs, log }),
+    );
+  }
 
-  const registered = await core.group('Register task definition', async () => {
-    const result = await registerTaskDefinition(ecs, await renderStage(plan.taskDefinition, image.imageUri));
-    log(`Registered ${result.arn}`);
-    core.setOutput('task-definition-arn', result.arn);
-    return result;
-  });
+  const registered = await core.group('Register task definition', async () =>
+    registerStage(ecs, plan.taskDefinition, await renderStage(plan.taskDefinition, image?.imageUri), log),
+  );
 
-  const rollout = await deployStage(ecs, inputs.deploy, registered.arn, log);
+  const outcome = await deployStage(
+    ecs,
+    inputs.deploy,
+    {
+      arn: registered.arn,
+      containers: containersOf(plan.taskDefinition.base),
+      runTaskContainer: plan.runTaskContainer,
+    },
+    log,
+  );
 
   await writeSummary({
-    image: inputs.image.image,
-    imageUri: image.imageUri,
-    digest: image.digest,
-    tags: inputs.image.tags,
+    image: imageInputs?.image ?? '',
+    imageUri: image?.imageUri ?? '',
+    digest: image?.digest ?? '',
+    tags: imageInputs?.tags ?? [],
     taskDefinitionArn: registered.arn,
     revision: registered.revision,
     cluster: inputs.deploy.cluster,
-    service: inputs.deploy.service,
-    rollout,
+    outcome,
   });
 
-  if (rollout && !rollout.success) throw new UserError(`Rollout ${rollout.state}: ${rollout.reason}`);
+  if (outcome.failure !== undefined) throw new UserError(outcome.failure);
 }

@@ -1,12 +1,22 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { containersOf, overrideContainer } from './deploy/run-task.js';
 import { inputError, UserError } from './errors.js';
-import { checkImageSource } from './image/stage.js';
+import { planEcr, type EcrPlan } from './image/ecr/plan.js';
+import type { ImageInputs } from './inputs/image.js';
+import { checkImageSource, preferLocalImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
 import { planTaskDefinition, type TaskDefinitionPlan } from './taskdef/stage.js';
 
 /** Everything known before the first write. */
 export interface Plan {
   taskDefinition: TaskDefinitionPlan;
+  /** Where a `run-task` command override goes; undefined when there is none. */
+  runTaskContainer: string | undefined;
+  /** The target repository (found, or to be created) and a promotion; undefined when nothing is pushed. */
+  ecr: EcrPlan | undefined;
+  /** The image inputs with the source resolved (a local image wins over a registry of the same name). */
+  image: ImageInputs | undefined;
 }
 
 /**
@@ -17,12 +27,20 @@ export async function preparePlan(
   ecs: ECSClient,
   inputs: Inputs,
   log: (line: string) => void,
+  ecr: ECRClient,
 ): Promise<Plan> {
   const { cluster, service } = inputs.deploy;
-  await assertServiceActive(ecs, cluster, service);
+  for (const each of inputs.deploy.services) await assertServiceActive(ecs, cluster, each);
   const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, service }, log);
-  await checkImageSource(inputs.image);
-  return { taskDefinition };
+  const { runTask } = inputs.deploy;
+  const runTaskContainer = runTask
+    ? overrideContainer(runTask, containersOf(taskDefinition.base), taskDefinition.containers)
+    : undefined;
+  const image = inputs.image ? await preferLocalImage(inputs.image) : undefined;
+  const ecrPlan = image ? await planEcr(ecr, image, inputs.registry, log) : undefined;
+  // A promotion's source was read from ECR itself; there is nothing else to open.
+  if (image && !ecrPlan?.promotion) await checkImageSource(image);
+  return { taskDefinition, runTaskContainer, ecr: ecrPlan, image };
 }
 
 async function assertServiceActive(ecs: ECSClient, cluster: string, service: string): Promise<void> {

@@ -169,6 +169,8 @@ describe('a rollout whose image cannot be pulled', () => {
         'task-definition': taskDefinition,
         containers: 'app',
         'poll-seconds': '0.5',
+        // The failure itself is under test here; rollback has its own tests (failures.test.ts).
+        rollback: 'false',
       },
       env: environment.env,
     });
@@ -182,5 +184,29 @@ describe('a rollout whose image cannot be pulled', () => {
     const firstStop = Math.min(...stopped.map((t) => (t.stoppedAt as Date).getTime()));
     const sandboxSeconds = ((main.endedAt - firstStop) / 1000) * environment.aws.timeScale;
     expect(sandboxSeconds).toBeLessThanOrEqual(15);
+  }, 120_000);
+});
+
+describe('a local image named after the registry it goes to', () => {
+  it('is pushed from the local daemon, not copied from the registry', async () => {
+    // `docker build -t <registry>/app:sha .` is the common workflow: the name reads like a registry reference,
+    // but the image exists only locally until ecs-ship pushes it.
+    await seedService(ecs, { service: 'orders', desiredCount: 1 });
+    await waitSteady(ecs, 'orders');
+    const local = `${environment.registry.host}/orders:build-7`;
+    await buildTinyImage(environment.env, local);
+    const { main } = await runAction({
+      inputs: {
+        image: local,
+        repository: 'orders',
+        tags: 'build-7',
+        service: 'orders',
+        'poll-seconds': '0.5',
+      },
+      env: environment.env,
+    });
+    expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
+    expect(main.stdout).toContain(`Pushing ${local}`);
+    expect(await registryDigest('orders', 'build-7')).toBe(main.outputs['image-digest']);
   }, 120_000);
 });

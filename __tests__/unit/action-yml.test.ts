@@ -24,6 +24,17 @@ describe('action.yml', () => {
     }
   });
 
+  it('documents the same defaults the parser applies', () => {
+    const values: Record<string, string> = { image: 'a:b', repository: 'a', service: 's', tags: 't' };
+    const env = { AWS_REGION: 'us-east-1' };
+    const parsedWithoutInput = readInputs((name) => values[name] ?? '', env);
+    const defaults = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+    );
+    const parsedWithDefaults = readInputs((name) => values[name] ?? defaults[name] ?? '', env);
+    expect(parsedWithDefaults).toEqual(parsedWithoutInput);
+  });
+
   it('declares every output the action sets', async () => {
     const files = (await readdir(join(ROOT, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts'));
     const sources = await Promise.all(files.map((f) => readFile(join(ROOT, 'src', f), 'utf8')));

@@ -16,9 +16,49 @@ describe('readInputs', () => {
   it('applies the documented defaults', () => {
     expect(readInputs(reader(base), env)).toEqual({
       awsRegion: 'eu-west-1',
-      image: { image: 'myapp:latest', repository: 'team/my-app', tags: ['abc123'] },
-      taskDefinition: { source: undefined, containers: [] },
-      deploy: { cluster: 'default', service: 'web', wait: true, timeoutMinutes: 30, pollSeconds: 5 },
+      image: {
+        image: 'myapp:latest',
+        repository: 'team/my-app',
+        tags: ['abc123'],
+        source: { kind: 'docker', image: 'myapp:latest' },
+      },
+      registry: {
+        target: { kind: 'private', registryId: undefined, region: undefined },
+        create: undefined,
+        scanGate: undefined,
+      },
+      taskDefinition: {
+        source: undefined,
+        containers: [],
+        images: {},
+        changes: {
+          environment: { set: [], remove: [] },
+          secrets: { set: [], remove: [] },
+          dockerLabels: { set: [], remove: [] },
+          logOptions: { set: [], remove: [] },
+          command: undefined,
+          envFiles: [],
+          cpu: undefined,
+          memory: undefined,
+          taskRoleArn: undefined,
+          executionRoleArn: undefined,
+        },
+        allowUnknownKeys: false,
+        dryRun: false,
+      },
+      deploy: {
+        cluster: 'default',
+        service: 'web',
+        services: ['web'],
+        wait: true,
+        timeoutMinutes: 30,
+        pollSeconds: 2,
+        rollback: 'auto',
+        desiredCount: undefined,
+        forceNewDeployment: false,
+        runTask: undefined,
+        keepRevisions: 0,
+      },
     });
   });
 
@@ -57,6 +97,7 @@ describe('readInputs', () => {
       env,
       "Input 'poll-seconds' is 'fast': expected a number of seconds from 0.1 to 300.",
     ],
+    [{ rollback: 'yes' }, env, "Input 'rollback' is 'yes': expected one of auto, false."],
     [{ wait: 'maybe' }, env, "Input 'wait' is 'maybe': expected true or false."],
     [{ repository: 'My_App' }, env, "Input 'repository' is 'My_App': expected an ECR repository name"],
     [{ tags: 'ok,bad tag' }, env, "Input 'tags' is 'bad tag': expected Docker tags"],

@@ -2,8 +2,11 @@ import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { inputError } from '../errors.js';
 import type { ImageInputs } from '../inputs/image.js';
-import { dockerLogin, imageExists, pushImage } from './docker.js';
-import { getEcrLogin } from './ecr-login.js';
+import { dockerLogin, imageExists, pushImage as dockerPush } from './docker.js';
+import { publishInEcr, pushTarget, type EcrPlan } from './ecr/plan.js';
+import { getEcrLogin, type RegistryLogin } from './ecr-login.js';
+import { openImageSource } from './oci/open.js';
+import { pushImage, type Destination } from './oci/push.js';
 
 export interface PublishedImage {
   /** `registry/repository@sha256:…`, what task definitions should reference. */
@@ -11,24 +14,94 @@ export interface PublishedImage {
   digest: string;
 }
 
-/** Reads only: the image to publish must be there before anything is written anywhere. */
-export async function checkImageSource(inputs: ImageInputs): Promise<void> {
-  if (!(await imageExists(inputs.image))) {
-    throw inputError('image', inputs.image, 'an image the local Docker daemon has (build or pull it first)');
-  }
+/** A source password is masked before anything could print it, even an error from the plan. */
+function maskSecrets(inputs: ImageInputs): void {
+  if (inputs.sourceCredentials) core.setSecret(inputs.sourceCredentials.password);
 }
 
-/** The publishing stage: ECR login, tag and push; sets the image outputs. */
+/**
+ * `docker build -t <registry>/app:sha .` then `image: <registry>/app:sha` is the most common workflow, and
+ * that name also reads as "copy from <registry>". When `image` has no explicit transport (`docker://`,
+ * `docker-daemon:`, …), names a tag (not a digest) and the local daemon has an image by that name, the local
+ * image wins — a tag in the registry may well be an older build. Only otherwise is it a promotion inside ECR or
+ * a copy from the registry. A daemon that cannot be asked means "not local".
+ */
+export async function preferLocalImage(inputs: ImageInputs): Promise<ImageInputs> {
+  const explicit = /^(?:oci-layout|oci|docker-archive|docker-daemon|docker):/.test(inputs.image);
+  // A digest names exact content, which the registry holds authoritatively: promote or copy it from there.
+  if (inputs.source.kind !== 'remote' || explicit || inputs.source.reference.startsWith('sha256:'))
+    return inputs;
+  const local = await imageExists(inputs.image).catch(() => false);
+  return local ? { ...inputs, source: { kind: 'docker', image: inputs.image } } : inputs;
+}
+
+/**
+ * Reads only: the image to publish must be there before anything is written anywhere. A file or registry
+ * source is opened and its manifests read, which also proves a registry source's credentials.
+ */
+export async function checkImageSource(inputs: ImageInputs): Promise<void> {
+  maskSecrets(inputs);
+  const { source } = inputs;
+  if (source.kind === 'docker') {
+    if (!(await imageExists(source.image))) {
+      throw inputError(
+        'image',
+        inputs.image,
+        'an image the local Docker daemon has (build or pull it first)',
+      );
+    }
+    return;
+  }
+  const opened = await openImageSource(source, inputs.sourceCredentials);
+  await opened.close();
+}
+
+/** Where the image goes: the ECR repository, under every tag, with the ECR login's Basic credentials. */
+export function ecrDestination(login: RegistryLogin, inputs: ImageInputs): Destination {
+  return {
+    host: login.registry,
+    repository: inputs.repository,
+    tags: inputs.tags,
+    credentials: { username: login.username, password: login.password },
+    who: 'the ECR login',
+  };
+}
+
+/**
+ * The publishing stage: ECR login, then the source `image` names by its form. A local Docker image is
+ * tagged and pushed with the docker CLI; a layout, archive or registry image is copied by the daemonless
+ * OCI client. Sets the image outputs.
+ */
 export async function publishImage(
   ecr: ECRClient,
   inputs: ImageInputs,
   log: (line: string) => void,
+  ecrPlan?: EcrPlan,
 ): Promise<PublishedImage> {
-  const { image, repository, tags } = inputs;
-  const login = await getEcrLogin(ecr);
-  await dockerLogin(login);
-  log(`Logged in to ${login.registry}`);
-  const pushed = await pushImage({ image, registry: login.registry, repository, tags, log });
+  maskSecrets(inputs);
+  const { source, repository, tags } = inputs;
+  // The plan's ECR side: a missing repository is created (create-repository); an image already in the
+  // repository is promoted by PutImage inside ECR, and nothing is pushed.
+  const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log) : undefined;
+  if (promoted) {
+    core.setOutput('image-uri', promoted.imageUri);
+    core.setOutput('image-digest', promoted.digest);
+    return promoted;
+  }
+  const login = pushTarget(await getEcrLogin(ecr), ecrPlan);
+  let pushed: PublishedImage;
+  if (source.kind === 'docker') {
+    await dockerLogin(login);
+    log(`Logged in to ${login.registry}`);
+    pushed = await dockerPush({ image: source.image, registry: login.registry, repository, tags, log });
+  } else {
+    const opened = await openImageSource(source, inputs.sourceCredentials);
+    try {
+      pushed = await pushImage(opened, ecrDestination(login, inputs), { log });
+    } finally {
+      await opened.close();
+    }
+  }
   core.setOutput('image-uri', pushed.imageUri);
   core.setOutput('image-digest', pushed.digest);
   return pushed;

@@ -1,12 +1,33 @@
-import { matching, parseBoolean, parseNumber, required, type InputReader } from './parse.js';
+import { inputError, UserError } from '../errors.js';
+import {
+  matching,
+  parseBoolean,
+  parseChoice,
+  parseList,
+  parseNumber,
+  required,
+  type InputReader,
+} from './parse.js';
 
 /** Which service to update and how to watch it. */
 export interface DeployInputs {
   cluster: string;
+  /** The first of `services`: the one whose current revision is the base when no file is given. */
   service: string;
+  /** Every service to update with the same revision, in the order given; watched side by side. */
+  services: string[];
+  /** undefined = leave the services' desired count as it is. */
+  desiredCount: number | undefined;
+  forceNewDeployment: boolean;
+  /** undefined = no one-off task before the update. */
+  runTask: RunTaskInputs | undefined;
+  /** 0 = keep every revision; N = deregister all but the newest N (and those in use) after success. */
+  keepRevisions: number;
   wait: boolean;
   timeoutMinutes: number;
   pollSeconds: number;
+  /** `auto`: return the service to its previous revision when the rollout fails; `false`: leave it. */
+  rollback: 'auto' | 'false';
 }
 
 const CLUSTER_OR_SERVICE =
@@ -19,12 +40,8 @@ export function readDeployInputs(read: InputReader): DeployInputs {
     CLUSTER_OR_SERVICE,
     'a cluster name or ARN',
   );
-  const service = matching(
-    'service',
-    required(read, 'service', 'the ECS service to update'),
-    CLUSTER_OR_SERVICE,
-    'a service name or ARN',
-  );
+  const services = readServices(read);
+  const service = services[0] as string;
   const wait = parseBoolean('wait', read('wait'), true);
   const timeoutMinutes = parseNumber('timeout-minutes', read('timeout-minutes'), 30, {
     min: 1,
@@ -32,10 +49,122 @@ export function readDeployInputs(read: InputReader): DeployInputs {
     unit: 'minutes',
   });
   // Fractions are allowed so tests against the sandbox can poll faster than once a second.
-  const pollSeconds = parseNumber('poll-seconds', read('poll-seconds'), 5, {
+  const pollSeconds = parseNumber('poll-seconds', read('poll-seconds'), 2, {
     min: 0.1,
     max: 300,
     unit: 'seconds',
   });
-  return { cluster, service, wait, timeoutMinutes, pollSeconds };
+  const rawCount = read('desired-count').trim();
+  const desiredCount =
+    rawCount === ''
+      ? undefined
+      : parseNumber('desired-count', rawCount, 0, { min: 0, max: 5000, unit: 'tasks', integer: true });
+  const forceNewDeployment = parseBoolean('force-new-deployment', read('force-new-deployment'), false);
+  const runTask = readRunTask(read);
+  const keepRevisions = parseNumber('keep-revisions', read('keep-revisions'), 0, {
+    min: 0,
+    max: 1000,
+    unit: 'revisions',
+    integer: true,
+  });
+  return {
+    cluster,
+    service,
+    services,
+    wait,
+    timeoutMinutes,
+    pollSeconds,
+    desiredCount,
+    forceNewDeployment,
+    runTask,
+    keepRevisions,
+    rollback: parseChoice('rollback', read('rollback'), ['auto', 'false'] as const, 'auto'),
+  };
+}
+
+// One DescribeServices call takes at most 10 services; more in one step is a job for a matrix.
+const MAX_SERVICES = 10;
+
+function readServices(read: InputReader): string[] {
+  const services = parseList(required(read, 'service', 'the ECS service to update'));
+  for (const s of services) matching('service', s, CLUSTER_OR_SERVICE, 'service names or ARNs');
+  const names = services.map((s) => s.slice(s.lastIndexOf('/') + 1));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw inputError('service', twice, 'each service once');
+  if (services.length > MAX_SERVICES) {
+    throw inputError('service', services.join(', '), `at most ${MAX_SERVICES} services`);
+  }
+  return services;
+}
+
+/** A one-off task (migrations) run from the new revision before any service is updated. */
+export interface RunTaskInputs {
+  /** Command override for `container`; undefined = the task definition's own command. */
+  command: string[] | undefined;
+  /** Container the command override applies to; undefined = the one container that gets the image. */
+  container: string | undefined;
+  /** Empty = the first service's network configuration. */
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: 'ENABLED' | 'DISABLED' | undefined;
+}
+
+const RUN_TASK_EXPECTED =
+  'true, false, or a command as a JSON array of strings, e.g. ["npm","run","migrate"]';
+
+function readRunTask(read: InputReader): RunTaskInputs | undefined {
+  const raw = read('run-task').trim();
+  const container = read('run-task-container').trim();
+  const subnets = parseList(read('run-task-subnets'));
+  const securityGroups = parseList(read('run-task-security-groups'));
+  const publicIp = read('run-task-assign-public-ip');
+  let command: string[] | undefined;
+  let enabled: boolean;
+  if (raw.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw inputError('run-task', raw, RUN_TASK_EXPECTED);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((w) => typeof w === 'string')) {
+      throw inputError('run-task', raw, RUN_TASK_EXPECTED);
+    }
+    command = parsed;
+    enabled = true;
+  } else {
+    try {
+      enabled = parseBoolean('run-task', raw, false);
+    } catch {
+      throw inputError('run-task', raw, RUN_TASK_EXPECTED);
+    }
+  }
+  const extras: Array<[string, boolean]> = [
+    ['run-task-container', container !== ''],
+    ['run-task-subnets', subnets.length > 0],
+    ['run-task-security-groups', securityGroups.length > 0],
+    ['run-task-assign-public-ip', publicIp.trim() !== ''],
+  ];
+  const stray = extras.find(([, set]) => set && !enabled);
+  if (stray) throw new UserError(`Input '${stray[0]}' is set, but 'run-task' is not: set run-task too.`);
+  if (container !== '') {
+    matching('run-task-container', container, /^[A-Za-z0-9_-]{1,255}$/, 'a container name');
+  }
+  for (const s of subnets)
+    matching('run-task-subnets', s, /^subnet-[A-Za-z0-9]+$/, 'subnet ids (subnet-...)');
+  for (const g of securityGroups) {
+    matching('run-task-security-groups', g, /^sg-[A-Za-z0-9]+$/, 'security group ids (sg-...)');
+  }
+  const assignPublicIp =
+    publicIp.trim() === ''
+      ? undefined
+      : parseChoice('run-task-assign-public-ip', publicIp, ['ENABLED', 'DISABLED'] as const, 'DISABLED');
+  if (!enabled) return undefined;
+  return {
+    command,
+    container: container === '' ? undefined : container,
+    subnets,
+    securityGroups,
+    assignPublicIp,
+  };
 }
