@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
+import { registryRepositories } from '../../sandbox/registry-api.js';
 import { errorLines, runAction } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService } from '../../sandbox/seed.js';
 
@@ -23,15 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await environment?.stop();
 });
-
-/** Repositories the registry holds: a push, even a partial one, would show here. */
-async function registryRepositories(): Promise<string[]> {
-  const { url, username, password } = environment.registry;
-  const response = await fetch(`${url}/v2/_catalog`, {
-    headers: { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
-  });
-  return ((await response.json()) as { repositories: string[] }).repositories;
-}
 
 const good = { image: 'api-app:1', repository: 'api', tags: 'v1', service: 'api', 'poll-seconds': '0.5' };
 
@@ -70,6 +62,6 @@ describe('bad inputs fail with one clear line and no AWS write', () => {
     expect(errors[0]).toMatch(message);
     expect(`${main.stdout}${main.stderr}`).not.toMatch(/^\s+at /m);
     expect(environment.aws.writes().slice(writesBefore)).toEqual([]);
-    expect(await registryRepositories()).not.toContain('api');
+    expect(await registryRepositories(environment.registry)).not.toContain('api');
   });
 });

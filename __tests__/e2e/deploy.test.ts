@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
+import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 
@@ -18,24 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await environment?.stop();
 });
-
-/** What the registry itself says a tag points at (the Docker-Content-Digest of its manifest). */
-async function registryDigest(repository: string, tag: string): Promise<string | null> {
-  const { url, username, password } = environment.registry;
-  const response = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
-    method: 'HEAD',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-      Accept: [
-        'application/vnd.docker.distribution.manifest.v2+json',
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.docker.distribution.manifest.list.v2+json',
-        'application/vnd.oci.image.index.v1+json',
-      ].join(', '),
-    },
-  });
-  return response.ok ? response.headers.get('docker-content-digest') : null;
-}
 
 /**
  * All a person or a later step could see. `::add-mask::` lines are the masking request itself: the runner
@@ -80,8 +63,8 @@ describe('a deploy from a local image to a verified rollout', () => {
   it('pushes every tag, each pointing at the digest it reports', async () => {
     const digest = main.outputs['image-digest'];
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(await registryDigest('shop', 'v1')).toBe(digest);
-    expect(await registryDigest('shop', 'release-2026')).toBe(digest);
+    expect(await registryDigest(environment.registry, 'shop', 'v1')).toBe(digest);
+    expect(await registryDigest(environment.registry, 'shop', 'release-2026')).toBe(digest);
     expect(main.outputs['image-uri']).toBe(`${environment.registry.host}/shop@${digest}`);
   });
 
@@ -207,6 +190,8 @@ describe('a local image named after the registry it goes to', () => {
     });
     expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
     expect(main.stdout).toContain(`Pushing ${local}`);
-    expect(await registryDigest('orders', 'build-7')).toBe(main.outputs['image-digest']);
+    expect(await registryDigest(environment.registry, 'orders', 'build-7')).toBe(
+      main.outputs['image-digest'],
+    );
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-e
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
+import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, runAction } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 
@@ -28,19 +29,6 @@ async function storedBlobs(): Promise<string[]> {
   const root = join(environment.registry.rootDir, 'data', 'docker', 'registry', 'v2', 'blobs');
   const entries = await readdir(root, { recursive: true });
   return entries.filter((e) => /[0-9a-f]{64}$/.test(e)).sort();
-}
-
-async function registryDigest(repository: string, tag: string): Promise<string | null> {
-  const { url, username, password } = environment.registry;
-  const response = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
-    method: 'HEAD',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-      Accept:
-        'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
-    },
-  });
-  return response.ok ? response.headers.get('docker-content-digest') : null;
 }
 
 /** ECR and ECS calls made since `from`, by operation name. */
@@ -80,7 +68,7 @@ describe('build once, promote the same digest by tag inside ECR', () => {
     expect({ code: promoted.code, errors: errorLines(promoted) }).toEqual({ code: 0, errors: [] });
     expect(callsSince(from, 'ecr')).toEqual(['DescribeRepositories', 'BatchGetImage', 'PutImage']);
     expect(await storedBlobs()).toEqual(blobsBefore);
-    expect(await registryDigest('promo', 'production')).toBe(digest);
+    expect(await registryDigest(environment.registry, 'promo', 'production')).toBe(digest);
     // What `aws ecr describe-images` would show: one image, both tags.
     const ecr = new ECRClient({
       region: 'us-east-1',
@@ -113,7 +101,7 @@ describe('repositories as real ECR has them (strictRepositories)', () => {
       "::error::Repository 'ghost' does not exist in this account's registry; create it or set create-repository: true.",
     ]);
     expect(environment.aws.writes().slice(writes)).toEqual([]);
-    expect(await registryDigest('ghost', 'v1')).toBeNull();
+    expect(await registryDigest(environment.registry, 'ghost', 'v1')).toBeNull();
   }, 60_000);
 
   it('create-repository makes it with the settings asked for; an immutable tag pointing elsewhere is a clear error', async () => {
@@ -161,7 +149,7 @@ describe('repositories as real ECR has them (strictRepositories)', () => {
     expect(errorLines(conflict)).toEqual([
       `::error::Tag 'v1' in repository 'locked' already points at another image and the repository's tags are immutable, so ECR will not move it to ${second.outputs['image-digest']}: choose a new tag.`,
     ]);
-    expect(await registryDigest('locked', 'v1')).toBe(first.outputs['image-digest']);
+    expect(await registryDigest(environment.registry, 'locked', 'v1')).toBe(first.outputs['image-digest']);
     expect(environment.aws.state.taskDefinitions('locked')).toHaveLength(revisions);
 
     // Promoting to the tag the image already has is "already tagged": success. `docker://` says "the

@@ -7,6 +7,7 @@ import { UserError } from '../../../src/errors.js';
 import { dockerLogin, dockerLogout, imageExists, pushImage } from '../../../src/image/docker.js';
 import { type DockerDaemon, startDockerd } from '../../../sandbox/dockerd.js';
 import { type RegistryProcess, startRegistry } from '../../../sandbox/registry.js';
+import { registryDigest } from '../../../sandbox/registry-api.js';
 import { importImage } from './engine.js';
 
 let registry: RegistryProcess;
@@ -37,19 +38,6 @@ const auths = async (): Promise<Record<string, unknown>> => {
   };
   return config.auths ?? {};
 };
-
-/** What the registry itself says a tag points to: the digest ECS would pull. */
-async function registryDigest(repository: string, tag: string): Promise<string | null> {
-  const res = await fetch(`http://${registry.host}/v2/${repository}/manifests/${tag}`, {
-    method: 'HEAD',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`AWS:${PASSWORD}`).toString('base64')}`,
-      Accept:
-        'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
-    },
-  });
-  return res.headers.get('docker-content-digest');
-}
 
 describe('docker against a real engine and registry', () => {
   it('refuses a wrong password with a UserError that does not echo it', async () => {
@@ -91,13 +79,13 @@ describe('docker against a real engine and registry', () => {
     });
     expect(pushed.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(pushed.imageUri).toBe(`${registry.host}/shop/web@${pushed.digest}`);
-    expect(await registryDigest('shop/web', 'v1.0.0')).toBe(pushed.digest);
-    expect(await registryDigest('shop/web', 'latest')).toBe(pushed.digest);
+    expect(await registryDigest(registry, 'shop/web', 'v1.0.0')).toBe(pushed.digest);
+    expect(await registryDigest(registry, 'shop/web', 'latest')).toBe(pushed.digest);
     expect(lines.join('\n')).toMatch(/Pushed/);
   });
 
   it('pushes again without changing the digest', async () => {
-    const first = await registryDigest('shop/web', 'v1.0.0');
+    const first = await registryDigest(registry, 'shop/web', 'v1.0.0');
     const lines: string[] = [];
     const again = await pushImage({
       image: 'local/app:1',
