@@ -64,6 +64,7 @@ export async function startEnvironment(
     const env: Record<string, string> = {
       AWS_ENDPOINT_URL_ECS: aws.endpoint,
       AWS_ENDPOINT_URL_ECR: aws.endpoint,
+      AWS_ENDPOINT_URL_ECR_PUBLIC: aws.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
       AWS_REGION: 'us-east-1',

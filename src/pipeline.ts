@@ -23,7 +23,7 @@ export async function ship(inputs: Inputs): Promise<void> {
   // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
   const imageInputs = plan.image;
   if (inputs.taskDefinition.dryRun) {
-    await core.group('Dry run', () => dryRunStage(ecr, plan.taskDefinition, imageInputs, log));
+    await core.group('Dry run', () => dryRunStage(ecr, plan.taskDefinition, imageInputs, plan.ecr, log));
     return;
   }
   const image = imageInputs
@@ -51,6 +51,7 @@ export async function ship(inputs: Inputs): Promise<void> {
       runTaskContainer: plan.runTaskContainer,
     },
     log,
+    { inputs: inputs.strategy, described: plan.services },
   );
 
   await writeSummary({

@@ -12,28 +12,32 @@ export interface RegistryLogin {
 }
 
 /**
- * Credentials for `docker login` to the account's ECR registry. Both the base64 token and the decoded
- * password are masked before this function returns or logs anything, so no later line can leak them.
+ * Decodes an ECR (or ECR Public) authorization token, base64 "AWS:<password>". The token and the decoded
+ * password are masked before anything else happens to them, so no later line can leak them.
  */
-export async function getEcrLogin(ecr: ECRClient): Promise<RegistryLogin> {
-  const response = await ecr.send(new GetAuthorizationTokenCommand({}));
-  const data = response.authorizationData?.[0];
-  const token = data?.authorizationToken;
+export function decodeAuthorizationToken(
+  token: string | undefined,
+  service: string,
+): { username: string; password: string } {
   if (token) core.setSecret(token);
-  if (!data || !token || !data.proxyEndpoint) {
-    throw new Error('ECR GetAuthorizationToken returned no authorization data.');
-  }
+  if (!token) throw new Error(`${service} GetAuthorizationToken returned no authorization data.`);
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const password = colon >= 0 ? decoded.slice(colon + 1) : '';
   if (password !== '') core.setSecret(password);
   if (colon <= 0 || password === '') {
-    throw new Error('ECR GetAuthorizationToken returned a token that is not "user:password" in base64.');
+    throw new Error(
+      `${service} GetAuthorizationToken returned a token that is not "user:password" in base64.`,
+    );
   }
-  return {
-    registry: registryHost(data.proxyEndpoint),
-    username: decoded.slice(0, colon),
-    password,
-    expiresAt: data.expiresAt,
-  };
+  return { username: decoded.slice(0, colon), password };
+}
+
+/** Credentials for `docker login` and registry pushes to the account's private ECR registry. */
+export async function getEcrLogin(ecr: ECRClient): Promise<RegistryLogin> {
+  const response = await ecr.send(new GetAuthorizationTokenCommand({}));
+  const data = response.authorizationData?.[0];
+  const credentials = decodeAuthorizationToken(data?.authorizationToken, 'ECR');
+  if (!data?.proxyEndpoint) throw new Error('ECR GetAuthorizationToken returned no authorization data.');
+  return { registry: registryHost(data.proxyEndpoint), ...credentials, expiresAt: data.expiresAt };
 }

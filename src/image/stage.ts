@@ -3,8 +3,8 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { inputError } from '../errors.js';
 import type { ImageInputs } from '../inputs/image.js';
 import { dockerLogin, imageExists, pushImage as dockerPush } from './docker.js';
-import { publishInEcr, pushTarget, type EcrPlan } from './ecr/plan.js';
-import { getEcrLogin, type RegistryLogin } from './ecr-login.js';
+import { publishInEcr, pushRepository, pushTarget, registryLogin, type EcrPlan } from './ecr/plan.js';
+import type { RegistryLogin } from './ecr-login.js';
 import { openImageSource } from './oci/open.js';
 import { pushImage, type Destination } from './oci/push.js';
 
@@ -79,7 +79,7 @@ export async function publishImage(
   ecrPlan?: EcrPlan,
 ): Promise<PublishedImage> {
   maskSecrets(inputs);
-  const { source, repository, tags } = inputs;
+  const { source, tags } = inputs;
   // The plan's ECR side: a missing repository is created (create-repository); an image already in the
   // repository is promoted by PutImage inside ECR, and nothing is pushed.
   const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log) : undefined;
@@ -88,7 +88,9 @@ export async function publishImage(
     core.setOutput('image-digest', promoted.digest);
     return promoted;
   }
-  const login = pushTarget(await getEcrLogin(ecr), ecrPlan);
+  const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
+  // On ECR Public the repository sits under the registry's alias (`<alias>/<name>`).
+  const repository = pushRepository(ecrPlan, inputs.repository);
   let pushed: PublishedImage;
   if (source.kind === 'docker') {
     await dockerLogin(login);
@@ -97,7 +99,7 @@ export async function publishImage(
   } else {
     const opened = await openImageSource(source, inputs.sourceCredentials);
     try {
-      pushed = await pushImage(opened, ecrDestination(login, inputs), { log });
+      pushed = await pushImage(opened, ecrDestination(login, { ...inputs, repository }), { log });
     } finally {
       await opened.close();
     }

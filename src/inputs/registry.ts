@@ -116,9 +116,22 @@ function readScanGate(read: InputReader): ScanGateInputs | undefined {
   return { failOnSeverity, timeoutSeconds, unavailable };
 }
 
+// ECR Public repositories have none of these: no tag immutability, encryption choice or image scanning.
+const PRIVATE_ONLY = [
+  'image-tag-mutability',
+  'scan-on-push',
+  'encryption-type',
+  'kms-key',
+  'fail-on-severity',
+  'scan-timeout-seconds',
+  'scan-unavailable',
+];
+
 /** The registry, repository-creation and scan-gate inputs, in the order action.yml lists them. */
 export function readRegistryInputs(read: InputReader): RegistryInputs {
   const target = parseRegistry(read('registry'));
+  // Refused rather than ignored: a user asking for a scan gate must not get a deploy that skipped it.
+  if (target.kind === 'public') refuseWithout(read, PRIVATE_ONLY, 'a private ECR registry, not ECR Public');
   const create = readCreate(read);
   const scanGate = readScanGate(read);
   return { target, create, scanGate };

@@ -3,7 +3,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { registerTaskDefinition } from '../deploy/register.js';
 import { UserError } from '../errors.js';
-import { getEcrLogin } from '../image/ecr-login.js';
+import { pushRepository, pushTarget, registryLogin, type EcrPlan } from '../image/ecr/plan.js';
 import type { ImageInputs } from '../inputs/image.js';
 import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
 import { escapeHtml } from '../report/summary.js';
@@ -185,13 +185,15 @@ export async function dryRunStage(
   ecr: ECRClient,
   plan: TaskDefinitionPlan,
   image: ImageInputs | undefined,
+  ecrPlan: EcrPlan | undefined,
   log: (line: string) => void,
 ): Promise<RenderedTaskDefinition> {
   let pending: string | undefined;
   if (image) {
-    const login = await getEcrLogin(ecr);
+    // The same login and destination the push would use: another account's registry or ECR Public included.
+    const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
     log(`ECR login works for ${login.registry}`);
-    pending = `${login.registry}/${image.repository}@sha256:(digest of the push)`;
+    pending = `${login.registry}/${pushRepository(ecrPlan, image.repository)}@sha256:(digest of the push)`;
   }
   const rendered = await renderStage(plan, pending, log);
   core.setOutput('task-definition-changed', String(rendered.changes.length > 0));

@@ -60,12 +60,8 @@ export async function planRepository(
   name: string,
   inputs: RegistryInputs,
 ): Promise<RepositoryPlan> {
-  if (inputs.target.kind === 'public') {
-    throw new UserError(
-      "Input 'registry' names ECR Public (public.ecr.aws), which this version of ecs-ship cannot push to yet: " +
-        'use a private ECR registry (an account id or <account>.dkr.ecr.<region>.amazonaws.com).',
-    );
-  }
+  // planEcr sends ECR Public targets to planPublicRepository; reaching here with one is a bug, not input.
+  if (inputs.target.kind === 'public') throw new Error('planRepository is for private registries only.');
   const { registryId, region } = inputs.target;
   const clientRegion = await ecr.config.region();
   if (region !== undefined && region !== clientRegion) {

@@ -113,12 +113,7 @@ describe('planRepository', () => {
     expect(ecrMock.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
   });
 
-  it('ECR Public and a registry in another region are refused before any call', async () => {
-    await expect(
-      planRepository(ecr, 'app', inputs({ target: { kind: 'public', alias: 'x' } })),
-    ).rejects.toThrow(
-      "Input 'registry' names ECR Public (public.ecr.aws), which this version of ecs-ship cannot push to yet",
-    );
+  it('a registry in another region is refused before any call', async () => {
     await expect(
       planRepository(
         ecr,
