@@ -12,7 +12,7 @@ export class AwsError extends Error {
   }
 }
 
-export type Service = 'ecs' | 'ecr';
+export type Service = 'ecs' | 'ecr' | 'ecr-public';
 
 export interface RequestContext {
   service: Service;
@@ -28,6 +28,7 @@ export type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
 const TARGET_PREFIXES: Record<string, Service> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
+  SpencerFrontendService: 'ecr-public',
 };
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, ...` -> key id and region. */

@@ -5,6 +5,7 @@ import type {
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { handleEcr, newEcrState, type EcrState } from './ecr.js';
+import { handleEcrPublic, newEcrPublicState, type EcrPublicState } from './ecr-public.js';
 import { handleEcs } from './ecs/api.js';
 import { newEcsState, type EcsState, type Task } from './ecs/model.js';
 import { tickStandaloneTasks } from './ecs/runtask.js';
@@ -36,6 +37,8 @@ export interface SandboxState {
   /** us-east-1's raw model (times are epoch milliseconds), where the SDK goes unless told otherwise. */
   ecs: EcsState;
   ecr: EcrState;
+  /** ECR Public: its alias and created repositories (see ecr-public.ts). */
+  ecrPublic: EcrPublicState;
   /** Each region is separate, as in AWS; created on first use. */
   region(name: string): EcsState;
   /** Every task the service ever started, stopped ones included, oldest first. */
@@ -47,7 +50,11 @@ export interface SandboxState {
   serviceDeploymentsOf(service: string, cluster?: string): ServiceDeployment[];
 }
 
-function stateViews(ecs: EcsState, ecr: EcrState, region: (name: string) => EcsState): SandboxState {
+function stateViews(
+  ecs: EcsState,
+  ecr: EcrState,
+  region: (name: string) => EcsState,
+): Omit<SandboxState, 'ecrPublic'> {
   const findService = (name: string, cluster = 'default') => ecs.clusters.get(cluster)?.services.get(name);
   return {
     ecs,
@@ -143,6 +150,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     return s;
   };
   const ecr = newEcrState();
+  const ecrPublic = newEcrPublicState();
   const requests: RequestLogEntry[] = [];
 
   const ports = {
@@ -171,7 +179,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     requests,
     writes: () => requests.filter((r) => r.write),
     timeScale,
-    state: stateViews(region('us-east-1'), ecr, region),
+    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic },
     intercept: undefined,
     faults: undefined,
     denied: new Set(),
@@ -203,6 +211,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       entry.fault = denied.code;
       throw denied;
     }
+    if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, Date.now());
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, Date.now());
   };

@@ -3,6 +3,7 @@ import { readDeployInputs, type DeployInputs } from './inputs/deploy.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
 import { matching, type InputReader } from './inputs/parse.js';
 import { readRegistryInputs, type RegistryInputs } from './inputs/registry.js';
+import { readStrategyInputs, type StrategyInputs } from './inputs/strategy.js';
 import { pushesImage, readTaskDefinitionInputs, type TaskDefinitionInputs } from './inputs/taskdef.js';
 
 export type { InputReader } from './inputs/parse.js';
@@ -20,6 +21,8 @@ export interface Inputs {
   registry: RegistryInputs;
   taskDefinition: TaskDefinitionInputs;
   deploy: DeployInputs;
+  /** Deployment strategy and CodeDeploy; undefined when none of those inputs is set. */
+  strategy: StrategyInputs | undefined;
 }
 
 /**
@@ -43,6 +46,7 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
   }
   const registry = readRegistryInputs(read);
   const deploy = readDeployInputs(read);
+  const strategy = readStrategyInputs(read);
 
   const region = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (region === '') {
@@ -50,5 +54,5 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
   }
   const awsRegion = matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
 
-  return { awsRegion, image, registry, taskDefinition, deploy };
+  return { awsRegion, image, registry, taskDefinition, deploy, strategy };
 }

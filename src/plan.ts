@@ -1,6 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { containersOf, overrideContainer } from './deploy/run-task.js';
+import { checkStrategyPlan } from './deploy/strategy.js';
 import { inputError, UserError } from './errors.js';
 import { planEcr, type EcrPlan } from './image/ecr/plan.js';
 import type { ImageInputs } from './inputs/image.js';
@@ -17,6 +18,8 @@ export interface Plan {
   ecr: EcrPlan | undefined;
   /** The image inputs with the source resolved (a local image wins over a registry of the same name). */
   image: ImageInputs | undefined;
+  /** Each service as DescribeServices showed it, in input order (its controller, strategy, load balancers). */
+  services: Service[];
 }
 
 /**
@@ -30,7 +33,9 @@ export async function preparePlan(
   ecr: ECRClient,
 ): Promise<Plan> {
   const { cluster, service } = inputs.deploy;
-  for (const each of inputs.deploy.services) await assertServiceActive(ecs, cluster, each);
+  const services: Service[] = [];
+  for (const each of inputs.deploy.services) services.push(await assertServiceActive(ecs, cluster, each));
+  checkStrategyPlan(services, inputs.strategy);
   const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, service }, log);
   const { runTask } = inputs.deploy;
   const runTaskContainer = runTask
@@ -40,10 +45,10 @@ export async function preparePlan(
   const ecrPlan = image ? await planEcr(ecr, image, inputs.registry, log) : undefined;
   // A promotion's source was read from ECR itself; there is nothing else to open.
   if (image && !ecrPlan?.promotion) await checkImageSource(image);
-  return { taskDefinition, runTaskContainer, ecr: ecrPlan, image };
+  return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
 }
 
-async function assertServiceActive(ecs: ECSClient, cluster: string, service: string): Promise<void> {
+async function assertServiceActive(ecs: ECSClient, cluster: string, service: string): Promise<Service> {
   let found;
   try {
     const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
@@ -56,4 +61,5 @@ async function assertServiceActive(ecs: ECSClient, cluster: string, service: str
   }
   if (!found)
     throw new UserError(`Service '${service}' was not found in cluster '${cluster}' (or is inactive).`);
+  return found;
 }

@@ -34,6 +34,7 @@ describe('startEnvironment', () => {
         'AWS_ACCESS_KEY_ID',
         'AWS_EC2_METADATA_DISABLED',
         'AWS_ENDPOINT_URL_ECR',
+        'AWS_ENDPOINT_URL_ECR_PUBLIC',
         'AWS_ENDPOINT_URL_ECS',
         'AWS_REGION',
         'AWS_SECRET_ACCESS_KEY',

@@ -10,6 +10,7 @@ import {
 } from './model.js';
 import { placementFailure } from './behaviour.js';
 import { lastGoodDeployment, rollBack } from './deployments.js';
+import { stagedRollout } from './strategies.js';
 import { findTaskDefinition } from './taskdefs.js';
 import {
   advanceTask,
@@ -88,7 +89,14 @@ function stopTasks(service: Service, victims: Task[], now: number, reason: strin
 }
 
 /** Rolling update: start new tasks up to maximumPercent, stop old ones only while healthy stays >= minimumHealthyPercent. */
-function roll(state: EcsState, service: Service, primary: Deployment, clock: Clock, d: Durations): void {
+function roll(
+  state: EcsState,
+  service: Service,
+  primary: Deployment,
+  clock: Clock,
+  d: Durations,
+  holdOld = false,
+): void {
   const { now } = clock;
   const desired = service.status === 'ACTIVE' ? service.desiredCount : 0;
   const cfg = service.deploymentConfiguration;
@@ -108,9 +116,11 @@ function roll(state: EcsState, service: Service, primary: Deployment, clock: Clo
     stopTasks(service, order.slice(0, surplus), now, reason);
   }
 
+  // A staged deployment (strategies.ts) starts the new revision next to the old one, which stays until CLEAN_UP.
+  const cap = holdOld ? old.length + desired : maxTotal;
   const keepOld = Math.max(0, desired - freshHealthy);
-  const blocked = launching ? Math.max(0, desired - fresh.length - (maxTotal - alive.length)) : 0;
-  const want = Math.max(old.length - keepOld, blocked);
+  const blocked = launching ? Math.max(0, desired - fresh.length - (cap - alive.length)) : 0;
+  const want = holdOld ? 0 : Math.max(old.length - keepOld, blocked);
   let healthy = alive.filter((t) => isHealthy(t, now)).length;
   const victims: Task[] = [];
   const candidates = [...old].sort((a, b) => Number(isHealthy(a, now)) - Number(isHealthy(b, now)));
@@ -126,7 +136,7 @@ function roll(state: EcsState, service: Service, primary: Deployment, clock: Clo
 
   if (!launching || now < primary.nextLaunchAt) return;
   const aliveNow = alive.length - victims.length - Math.max(0, surplus);
-  const count = Math.min(desired - Math.min(fresh.length, desired), maxTotal - aliveNow);
+  const count = Math.min(desired - Math.min(fresh.length, desired), cap - aliveNow);
   const td = findTaskDefinition(state, primary.taskDefinitionArn);
   if (count <= 0 || !td) return;
   const unplaceable = placementFailure(td.input);
@@ -204,8 +214,10 @@ function tickService(
       addEvent(service, now, `(service ${service.name}) is unable to consistently start tasks successfully.`);
     }
   }
+  // A staged deployment may roll back on this tick (an alarm), which changes the primary: ask first.
+  const staged = stagedRollout(state, service, service.deployments[0] as Deployment, clock);
   const current = service.deployments[0] as Deployment;
-  roll(state, service, current, clock, d);
+  roll(state, service, current, clock, d, staged === 'hold');
 
   const after = serviceTasks(state, service);
   if (service.status === 'DRAINING') {

@@ -12,6 +12,7 @@ import {
   type Service,
   type TaskDefinition,
 } from './model.js';
+import { mergeStrategy } from './strategies.js';
 import { parseTags, requireTaskDefinition } from './taskdefs.js';
 import { isAlive, stopTask } from './tasks.js';
 import { serviceTasks } from './model.js';
@@ -57,10 +58,8 @@ export function mergeDeploymentConfiguration(
   if (cfg.maximumPercent <= cfg.minimumHealthyPercent) {
     throw invalid('maximumPercent must be greater than minimumHealthyPercent.');
   }
-  if (cfg.strategy !== 'ROLLING') {
-    throw invalid(`The sandbox only models the ROLLING deployment strategy, not ${cfg.strategy}.`);
-  }
-  return cfg;
+  // BLUE_GREEN, LINEAR, CANARY: their fields ride on the same object (strategies.ts).
+  return Object.assign(cfg, mergeStrategy(base, raw));
 }
 
 function checkLaunch(td: TaskDefinition, launchType: string, networkConfiguration: unknown): void {

@@ -7,6 +7,7 @@ import {
   type ServiceRevision,
   type Task,
 } from './model.js';
+import { stagedView, trafficWeights } from './strategies.js';
 import { isAlive, isPending } from './tasks.js';
 
 /** Wire shapes (as the SDK's output types name them); Dates become epoch seconds in http.ts. */
@@ -151,14 +152,21 @@ export function serviceDeploymentView(state: EcsState, sd: ServiceDeployment): R
     finishedAt: date(sd.finishedAt),
     stoppedAt: date(sd.stoppedAt),
     updatedAt: date(sd.updatedAt),
-    sourceServiceRevisions: sd.sourceRevisionArns.map((a) => revisionSummary(state, a, service, false)),
-    targetServiceRevision: revisionSummary(state, sd.targetRevisionArn, service, true),
+    sourceServiceRevisions: sd.sourceRevisionArns.map((a) => ({
+      ...revisionSummary(state, a, service, false),
+      ...trafficWeights(sd, false),
+    })),
+    targetServiceRevision: {
+      ...revisionSummary(state, sd.targetRevisionArn, service, true),
+      ...trafficWeights(sd, true),
+    },
     status: sd.status,
     statusReason: sd.statusReason,
     deploymentConfiguration: sd.deploymentConfiguration,
     rollback: sd.rollback && { ...sd.rollback, startedAt: date(sd.rollback.startedAt) },
     deploymentCircuitBreaker: sd.circuitBreaker,
-    alarms: { status: 'DISABLED' },
+    // lifecycleStage and alarms of BLUE_GREEN, LINEAR, CANARY; alarms DISABLED otherwise.
+    ...stagedView(sd),
   };
 }
 

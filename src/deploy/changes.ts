@@ -1,5 +1,6 @@
 import type { Deployment, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import { revisionName, sameTaskDefinition, taskId, type RolloutTarget, type Snapshot } from './judge.js';
+import { trafficLine } from './strategy.js';
 
 /** `web:7` → `rev 7` for our family, `other:3` stays whole so a foreign deployment stands out. */
 function shortRevision(taskDefinition: string | undefined, target: RolloutTarget): string {
@@ -27,6 +28,9 @@ export function deploymentLine(d: Deployment, target: RolloutTarget): string {
 export function serviceDeploymentLine(sd: ServiceDeployment): string {
   const parts = [`service deployment ${sd.status ?? '?'}`];
   if (sd.lifecycleStage) parts.push(`stage ${sd.lifecycleStage}`);
+  // BLUE_GREEN, LINEAR, CANARY: where the traffic is (strategy.ts); nothing for ROLLING.
+  const traffic = trafficLine(sd);
+  if (traffic) parts.push(traffic);
   const cb = sd.deploymentCircuitBreaker;
   if (cb && cb.status !== 'DISABLED' && (cb.failureCount ?? 0) > 0) {
     parts.push(`circuit breaker ${cb.failureCount}/${cb.threshold ?? '?'} failed tasks`);

@@ -1,11 +1,14 @@
 import * as core from '@actions/core';
-import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { failureLine } from '../failure.js';
 import type { DeployInputs } from '../inputs/deploy.js';
+import type { StrategyInputs } from '../inputs/strategy.js';
+import { deployWithCodeDeploy } from './codedeploy.js';
 import type { RolloutState, RolloutTarget } from './judge.js';
 import { cleanupRevisions, parseRevision, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';
+import { deploymentConfigurationFor, describeStrategy, isCodeDeploy } from './strategy.js';
 import { updateService } from './update.js';
 import { watchRollout, type RolloutResult } from './watch.js';
 
@@ -93,14 +96,55 @@ async function afterFailedWatch(
   return rollBackIfNeeded(ecs, target, rollout, { mode, pollSeconds, timeoutMinutes, log });
 }
 
+/** How the services are deployed beyond the rolling default: strategy inputs and what the plan described. */
+export interface StrategyContext {
+  inputs: StrategyInputs | undefined;
+  /** DescribeServices of each service, in the order of the `service` input. */
+  described: Service[];
+}
+
+/** A CODE_DEPLOY service: a CodeDeploy deployment instead of UpdateService (codedeploy.ts). */
+async function deployCodeDeployService(
+  ecs: ECSClient,
+  inputs: DeployInputs,
+  described: Service,
+  codeDeploy: NonNullable<StrategyInputs['codeDeploy']>,
+  taskDefinitionArn: string,
+  log: (line: string) => void,
+): Promise<ServiceOutcome> {
+  const service = described.serviceName ?? '';
+  const rollout = await deployWithCodeDeploy({
+    region: await ecs.config.region(),
+    cluster: inputs.cluster,
+    service: described,
+    taskDefinitionArn,
+    application: codeDeploy.application,
+    deploymentGroup: codeDeploy.deploymentGroup,
+    pollSeconds: inputs.pollSeconds,
+    timeoutMinutes: inputs.timeoutMinutes,
+    log,
+  });
+  const { state, success, reason, deploymentId } = rollout;
+  return { service, state, success, reason, deploymentId, rollout };
+}
+
 async function deployService(
   ecs: ECSClient,
   inputs: DeployInputs,
   service: string,
   taskDefinitionArn: string,
   log: (line: string) => void,
+  strategy: { inputs: StrategyInputs | undefined; described: Service | undefined },
 ): Promise<ServiceOutcome> {
   const { cluster, wait, pollSeconds, timeoutMinutes, desiredCount, forceNewDeployment } = inputs;
+  const codeDeploy = strategy.inputs?.codeDeploy;
+  if (strategy.described && isCodeDeploy(strategy.described) && codeDeploy) {
+    return deployCodeDeployService(ecs, inputs, strategy.described, codeDeploy, taskDefinitionArn, log);
+  }
+  const deploymentConfiguration = deploymentConfigurationFor(
+    strategy.described?.deploymentConfiguration,
+    strategy.inputs,
+  );
   let target: RolloutTarget;
   try {
     target = await updateService(ecs, {
@@ -109,6 +153,7 @@ async function deployService(
       taskDefinitionArn,
       desiredCount,
       forceNewDeployment,
+      deploymentConfiguration,
     });
   } catch (err) {
     const reason = failureLine(err);
@@ -117,8 +162,9 @@ async function deployService(
   }
   const count = desiredCount === undefined ? '' : `, desired count ${desiredCount}`;
   const forced = forceNewDeployment ? ', forced new deployment' : '';
+  const how = deploymentConfiguration ? `, strategy ${describeStrategy(deploymentConfiguration)}` : '';
   log(
-    `Updated service ${service} in cluster ${cluster}${count}${forced}: deployment ${target.deploymentId ?? '(id not reported)'}`,
+    `Updated service ${service} in cluster ${cluster}${count}${forced}${how}: deployment ${target.deploymentId ?? '(id not reported)'}`,
   );
   if (!wait) {
     return {
@@ -160,6 +206,7 @@ export async function deployStage(
   inputs: DeployInputs,
   revision: RegisteredRevision,
   log: (line: string) => void,
+  strategy: StrategyContext = { inputs: undefined, described: [] },
 ): Promise<DeployOutcome> {
   const { cluster, services, pollSeconds, timeoutMinutes } = inputs;
   let runTask: RunTaskResult | undefined;
@@ -199,7 +246,12 @@ export async function deployStage(
   const prefixed = (service: string) =>
     services.length > 1 ? (line: string) => log(`[${service}] ${line}`) : log;
   const outcomes = await Promise.all(
-    services.map((s) => deployService(ecs, inputs, s, revision.arn, prefixed(s))),
+    services.map((s, i) =>
+      deployService(ecs, inputs, s, revision.arn, prefixed(s), {
+        inputs: strategy.inputs,
+        described: strategy.described[i],
+      }),
+    ),
   );
   const failure = failureSummary(outcomes);
   const state = worstState(outcomes.map((o) => o.state));

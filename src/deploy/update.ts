@@ -1,4 +1,4 @@
-import { UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { UpdateServiceCommand, type DeploymentConfiguration, type ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import { classifyAwsError, errorName } from './awsErrors.js';
 import { sameTaskDefinition, type RolloutTarget } from './judge.js';
@@ -16,6 +16,8 @@ export async function updateService(
     /** Left out of the call when undefined, so the service keeps its count. */
     desiredCount?: number | undefined;
     forceNewDeployment?: boolean | undefined;
+    /** A deployment strategy to switch to (strategy.ts); left out when undefined. */
+    deploymentConfiguration?: DeploymentConfiguration | undefined;
   },
 ): Promise<RolloutTarget> {
   const startedAt = new Date();
@@ -28,6 +30,7 @@ export async function updateService(
         taskDefinition: args.taskDefinitionArn,
         ...(args.desiredCount === undefined ? {} : { desiredCount: args.desiredCount }),
         ...(args.forceNewDeployment ? { forceNewDeployment: true } : {}),
+        ...(args.deploymentConfiguration ? { deploymentConfiguration: args.deploymentConfiguration } : {}),
       }),
     );
   } catch (err) {

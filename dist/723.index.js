@@ -1,8 +1,104 @@
-export const id = 536;
-export const ids = [536];
+export const id = 723;
+export const ids = [723];
 export const modules = {
 
-/***/ 536:
+/***/ 8603:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ decodeAuthorizationToken),
+/* harmony export */   C: () => (/* binding */ getEcrLogin)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7264);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8249);
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3564);
+
+
+
+/**
+ * Decodes an ECR (or ECR Public) authorization token, base64 "AWS:<password>". The token and the decoded
+ * password are masked before anything else happens to them, so no later line can leak them.
+ */
+function decodeAuthorizationToken(token, service) {
+    if (token)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(token);
+    if (!token)
+        throw new Error(`${service} GetAuthorizationToken returned no authorization data.`);
+    const decoded = Buffer.from(token, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const password = colon >= 0 ? decoded.slice(colon + 1) : '';
+    if (password !== '')
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(password);
+    if (colon <= 0 || password === '') {
+        throw new Error(`${service} GetAuthorizationToken returned a token that is not "user:password" in base64.`);
+    }
+    return { username: decoded.slice(0, colon), password };
+}
+/** Credentials for `docker login` and registry pushes to the account's private ECR registry. */
+async function getEcrLogin(ecr) {
+    const response = await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .GetAuthorizationTokenCommand */ .Eu6({}));
+    const data = response.authorizationData?.[0];
+    const credentials = decodeAuthorizationToken(data?.authorizationToken, 'ECR');
+    if (!data?.proxyEndpoint)
+        throw new Error('ECR GetAuthorizationToken returned no authorization data.');
+    return { registry: (0,_reference_js__WEBPACK_IMPORTED_MODULE_2__/* .registryHost */ .U$)(data.proxyEndpoint), ...credentials, expiresAt: data.expiresAt };
+}
+
+
+/***/ }),
+
+/***/ 3564:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JI: () => (/* binding */ parseDigestFromPushOutput),
+/* harmony export */   U$: () => (/* binding */ registryHost),
+/* harmony export */   W_: () => (/* binding */ imageUri)
+/* harmony export */ });
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** `https://123.dkr.ecr.eu-west-1.amazonaws.com` → `123.dkr.ecr.eu-west-1.amazonaws.com` (port kept if any). */
+function registryHost(proxyEndpoint) {
+    const trimmed = proxyEndpoint.trim();
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new Error(`ECR returned a registry endpoint that is not a URL: '${proxyEndpoint}'.`);
+    }
+    if (url.hostname === '')
+        throw new Error(`ECR returned a registry endpoint without a host: '${proxyEndpoint}'.`);
+    return url.host;
+}
+/** `host/repo@digest` when a digest is known (what ECS should run), else `host/repo:tag`. */
+function imageUri(host, repository, ref) {
+    const base = `${host}/${repository}`;
+    if (ref.tag !== undefined && !TAG.test(ref.tag))
+        throw new Error(`Not a valid image tag: '${ref.tag}'.`);
+    if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
+        throw new Error(`Not a valid image digest: '${ref.digest}'.`);
+    }
+    if (ref.digest !== undefined)
+        return `${base}@${ref.digest}`;
+    if (ref.tag !== undefined)
+        return `${base}:${ref.tag}`;
+    throw new Error('An image reference needs a tag or a digest.');
+}
+/**
+ * The digest docker printed for the pushed manifest, from the line docker ends a push with:
+ * `v1: digest: sha256:<64 hex> size: 528`. The last such line wins, as docker prints one per tag pushed.
+ */
+function parseDigestFromPushOutput(output) {
+    const matches = [...output.matchAll(/^\s*\S+: digest: (sha256:[a-f0-9]{64}) size: \d+\s*$/gm)];
+    return matches[matches.length - 1]?.[1];
+}
+
+
+/***/ }),
+
+/***/ 723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -21,16 +117,26 @@ var client_ecs_dist_cjs = __webpack_require__(212);
 
 
 const USER_AGENT = 'ecs-ship/0.1.0';
+// 8 attempts: at a 20% throttling/5xx rate one call fails for good about once in 400,000 (0.2^8), not
+// once in 3,000 (0.2^5); a write such as RegisterTaskDefinition has no outer retry to fall back on.
+const COMMON = { maxAttempts: 8, retryMode: 'standard', customUserAgent: USER_AGENT };
 /**
  * Endpoints come from the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR
  * handling, so the sandbox and LocalStack need no special path here. Standard retries cover
  * throttling and 5xx; the watcher adds its own patience on top.
  */
 function createClients(region) {
-    // 8 attempts: at a 20% throttling/5xx rate one call fails for good about once in 400,000 (0.2^8), not
-    // once in 3,000 (0.2^5); a write such as RegisterTaskDefinition has no outer retry to fall back on.
-    const common = { region, maxAttempts: 8, retryMode: 'standard', customUserAgent: USER_AGENT };
+    const common = { region, ...COMMON };
     return { ecs: new client_ecs_dist_cjs/* ECSClient */.Zgc(common), ecr: new dist_cjs/* ECRClient */.S70(common) };
+}
+/**
+ * ECR Public's API lives only in us-east-1, whatever region the step deploys to. Its SDK is imported on
+ * first use, so a step that never targets public.ecr.aws never loads it. The endpoint follows
+ * AWS_ENDPOINT_URL_ECR_PUBLIC like the other clients'.
+ */
+async function createEcrPublicClient() {
+    const { ECRPUBLICClient } = await __webpack_require__.e(/* import() */ 821).then(__webpack_require__.t.bind(__webpack_require__, 9821, 19));
+    return new ECRPUBLICClient({ region: 'us-east-1', ...COMMON });
 }
 
 // EXTERNAL MODULE: ./src/errors.ts
@@ -645,6 +751,287 @@ async function runOneOffTask(ecs, args, opts) {
 
 // EXTERNAL MODULE: ./src/failure.ts
 var failure = __webpack_require__(1633);
+;// CONCATENATED MODULE: ./src/deploy/strategy.ts
+
+/**
+ * ECS-native deployment strategies (ROLLING, BLUE_GREEN, LINEAR, CANARY) and which services CodeDeploy
+ * deploys instead. Pure: the plan calls `checkStrategyPlan` on the services it described, the deploy stage
+ * `deploymentConfigurationFor` before UpdateService, and the watcher `trafficLine` on each poll.
+ */
+/** The service's deployment controller; ECS when DescribeServices does not say. */
+function controllerOf(service) {
+    return service?.deploymentController?.type ?? 'ECS';
+}
+function isCodeDeploy(service) {
+    return controllerOf(service) === 'CODE_DEPLOY';
+}
+const strategy_name = (service) => service.serviceName ?? service.serviceArn ?? '?';
+/** The container and port CodeDeploy's AppSpec needs: the service's load balancer that names both. */
+function loadBalancerInfo(service) {
+    const lb = service.loadBalancers?.find((l) => l.containerName && l.containerPort !== undefined);
+    return lb?.containerName && lb.containerPort !== undefined
+        ? { containerName: lb.containerName, containerPort: lb.containerPort }
+        : undefined;
+}
+/**
+ * Read-only checks before the first write: a CODE_DEPLOY service needs the CodeDeploy inputs and a load
+ * balancer naming a container and port, and takes no ECS strategy; CodeDeploy inputs need such a service.
+ */
+function checkStrategyPlan(services, inputs) {
+    const codeDeploy = services.filter(isCodeDeploy);
+    for (const service of codeDeploy) {
+        const where = `Service '${strategy_name(service)}' uses the CODE_DEPLOY deployment controller`;
+        if (inputs?.strategy !== undefined) {
+            throw new errors/* UserError */.yo(`${where}: its strategy is the CodeDeploy deployment group's, so 'deployment-strategy' cannot apply. Leave it empty.`);
+        }
+        if (!inputs?.codeDeploy) {
+            throw new errors/* UserError */.yo(`${where}: set 'codedeploy-application' and 'codedeploy-deployment-group'.`);
+        }
+        if (!loadBalancerInfo(service)) {
+            throw new errors/* UserError */.yo(`${where}, but has no load balancer with a container name and port, which the AppSpec needs.`);
+        }
+    }
+    if (inputs?.codeDeploy && codeDeploy.length === 0) {
+        throw new errors/* UserError */.yo(`Input 'codedeploy-application' is set, but no service given uses the CODE_DEPLOY deployment controller.`);
+    }
+}
+const STRATEGY_KEYS = [
+    'strategy',
+    'bakeTimeInMinutes',
+    'linearConfiguration',
+    'canaryConfiguration',
+];
+/**
+ * The deploymentConfiguration UpdateService gets: the service's own (so breaker, alarms, percentages and
+ * hooks survive) with the strategy and its settings from the inputs; a setting not given keeps the
+ * service's. undefined = send none (no strategy input): the service rolls out as configured.
+ */
+function deploymentConfigurationFor(current, inputs) {
+    const strategy = inputs?.strategy;
+    if (strategy === undefined)
+        return undefined;
+    const out = { ...current };
+    for (const key of STRATEGY_KEYS)
+        delete out[key];
+    out.strategy = strategy;
+    if (strategy === 'ROLLING')
+        return out;
+    const bake = inputs?.bakeTimeMinutes ?? current?.bakeTimeInMinutes;
+    if (bake !== undefined)
+        out.bakeTimeInMinutes = bake;
+    if (strategy === 'LINEAR') {
+        const linear = { ...current?.linearConfiguration };
+        if (inputs?.linear?.stepPercent !== undefined)
+            linear.stepPercent = inputs.linear.stepPercent;
+        if (inputs?.linear?.stepBakeMinutes !== undefined)
+            linear.stepBakeTimeInMinutes = inputs.linear.stepBakeMinutes;
+        if (Object.keys(linear).length > 0)
+            out.linearConfiguration = linear;
+    }
+    if (strategy === 'CANARY') {
+        const canary = { ...current?.canaryConfiguration };
+        if (inputs?.canary?.percent !== undefined)
+            canary.canaryPercent = inputs.canary.percent;
+        if (inputs?.canary?.bakeMinutes !== undefined)
+            canary.canaryBakeTimeInMinutes = inputs.canary.bakeMinutes;
+        if (Object.keys(canary).length > 0)
+            out.canaryConfiguration = canary;
+    }
+    return out;
+}
+const minutes = (n) => (n === undefined ? '?' : `${n} min`);
+/** `CANARY: 10% for 1 min, then the rest; bake 1 min`, for the log line after UpdateService. */
+function describeStrategy(cfg) {
+    const strategy = cfg?.strategy ?? 'ROLLING';
+    if (strategy === 'ROLLING')
+        return 'ROLLING';
+    const parts = [];
+    if (strategy === 'LINEAR') {
+        const l = cfg?.linearConfiguration;
+        parts.push(`${l?.stepPercent ?? 'default'}% per step, ${minutes(l?.stepBakeTimeInMinutes)} between steps`);
+    }
+    if (strategy === 'CANARY') {
+        const c = cfg?.canaryConfiguration;
+        parts.push(`${c?.canaryPercent ?? 'default'}% for ${minutes(c?.canaryBakeTimeInMinutes)}, then the rest`);
+    }
+    if (cfg?.bakeTimeInMinutes !== undefined)
+        parts.push(`bake ${minutes(cfg.bakeTimeInMinutes)}`);
+    return parts.length > 0 ? `${strategy}: ${parts.join('; ')}` : strategy;
+}
+const pct = (n) => `${Math.round(n * 10) / 10}%`;
+/**
+ * `traffic: production 25% new / 75% old, test 100% new`, from the weights ECS requested on the service
+ * deployment's revisions; undefined for a deployment without weights (ROLLING).
+ */
+function trafficLine(sd) {
+    const target = sd.targetServiceRevision;
+    const production = target?.requestedProductionTrafficWeight;
+    const test = target?.requestedTestTrafficWeight;
+    if (production === undefined && test === undefined)
+        return undefined;
+    const parts = [];
+    if (production !== undefined)
+        parts.push(`production ${pct(production)} new / ${pct(100 - production)} old`);
+    if (test !== undefined)
+        parts.push(`test ${pct(test)} new`);
+    return `traffic: ${parts.join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/codedeploy.ts
+
+
+
+/**
+ * Services with the CODE_DEPLOY deployment controller: UpdateService cannot change their task definition, so
+ * the step creates a CodeDeploy deployment whose AppSpec points at the new revision and polls GetDeployment
+ * (and the deployment's ECS target for lifecycle events and traffic) until CodeDeploy's verdict. The SDK is
+ * loaded only for such services.
+ */
+/** The AppSpec CodeDeploy's ECS blue/green deployment takes, as the JSON string CreateDeployment carries. */
+function appSpecContent(taskDefinitionArn, service) {
+    const lb = loadBalancerInfo(service);
+    return JSON.stringify({
+        version: '0.0',
+        Resources: [
+            {
+                TargetService: {
+                    Type: 'AWS::ECS::Service',
+                    Properties: {
+                        TaskDefinition: taskDefinitionArn,
+                        LoadBalancerInfo: { ContainerName: lb?.containerName, ContainerPort: lb?.containerPort },
+                    },
+                },
+            },
+        ],
+    });
+}
+/** CodeDeploy's verdict from GetDeployment. Pure. Ready = waiting for someone to reroute traffic: not done. */
+function judgeCodeDeploy(info) {
+    const id = info?.deploymentId ?? 'the CodeDeploy deployment';
+    const error = info?.errorInformation;
+    const why = error?.message ? `: ${error.code ? `${error.code}: ` : ''}${error.message}` : '';
+    switch (info?.status) {
+        case 'Succeeded':
+            return { done: true, success: true, state: 'SUCCESSFUL', reason: `CodeDeploy reports ${id} Succeeded` };
+        case 'Failed':
+        case 'Stopped': {
+            const rolledBack = info.rollbackInfo?.rollbackDeploymentId;
+            const back = rolledBack ? `; CodeDeploy rolled back in ${rolledBack}` : '';
+            return {
+                done: true,
+                success: false,
+                state: 'FAILED',
+                reason: `CodeDeploy deployment ${id} ${info.status}${why}${back}`,
+            };
+        }
+        default:
+            return { done: false };
+    }
+}
+/** One line per lifecycle event whose status changed, and the task sets' traffic weights when they moved. */
+class TargetTracker {
+    events = new Map();
+    weights = '';
+    changes(target) {
+        const lines = [];
+        const ecs = target?.ecsTarget;
+        for (const e of ecs?.lifecycleEvents ?? []) {
+            const key = e.lifecycleEventName ?? '?';
+            const status = e.status ?? '?';
+            if (this.events.get(key) === status)
+                continue;
+            this.events.set(key, status);
+            const diag = e.diagnostics?.message ? `: ${e.diagnostics.message}` : '';
+            lines.push(`lifecycle event ${key} ${status}${diag}`);
+        }
+        const sets = (ecs?.taskSetsInfo ?? [])
+            .map((s) => `${s.taskSetLabel ?? s.identifer ?? '?'} ${s.trafficWeight ?? 0}%`)
+            .join(', ');
+        if (sets !== '' && sets !== this.weights)
+            lines.push(`traffic: ${sets}`);
+        this.weights = sets;
+        return lines;
+    }
+}
+const codedeploy_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Creates the deployment and watches it; never throws for a failed deployment (the result says so). */
+async function deployWithCodeDeploy(args) {
+    const sdk = await __webpack_require__.e(/* import() */ 507).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19));
+    const client = args.client ??
+        new sdk.CodeDeployClient({ region: args.region, maxAttempts: 8, customUserAgent: 'ecs-ship/0.1.0' });
+    const now = args.now ?? Date.now;
+    const sleep = args.sleep ?? codedeploy_realSleep;
+    const started = now();
+    const timeline = [];
+    const print = (text) => {
+        const line = `[${String(Math.round((now() - started) / 1000)).padStart(4)}s] ${text}`;
+        timeline.push({ at: new Date(now()), text: line });
+        args.log(line);
+    };
+    const result = (state, success, reason, id) => {
+        print(`${state}: ${reason}`);
+        return {
+            state,
+            success,
+            reason,
+            serviceDeploymentArn: undefined,
+            deploymentId: id,
+            durationMs: now() - started,
+            timeline,
+        };
+    };
+    const rev = revisionName(args.taskDefinitionArn);
+    let deploymentId;
+    try {
+        const created = await client.send(new sdk.CreateDeploymentCommand({
+            applicationName: args.application,
+            deploymentGroupName: args.deploymentGroup,
+            description: `ecs-ship: ${rev}`,
+            revision: {
+                revisionType: 'AppSpecContent',
+                appSpecContent: { content: appSpecContent(args.taskDefinitionArn, args.service) },
+            },
+        }));
+        deploymentId = created.deploymentId;
+    }
+    catch (err) {
+        return result('FAILED', false, `CodeDeploy refused the deployment of ${rev}: ${(0,failure/* failureLine */.P)(err)}`);
+    }
+    if (!deploymentId)
+        return result('FAILED', false, 'CodeDeploy returned no deployment id');
+    print(`CodeDeploy deployment ${deploymentId} of ${rev} created (application ${args.application}, ` +
+        `group ${args.deploymentGroup}); polling every ${args.pollSeconds}s, timeout ${args.timeoutMinutes} min`);
+    const tracker = new TargetTracker();
+    const deadline = started + args.timeoutMinutes * 60_000;
+    let lastStatus = '';
+    let targetId;
+    for (;;) {
+        try {
+            const info = (await client.send(new sdk.GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+            if (info?.status && info.status !== lastStatus)
+                print(`CodeDeploy deployment ${info.status}`);
+            lastStatus = info?.status ?? lastStatus;
+            targetId ??= (await client.send(new sdk.ListDeploymentTargetsCommand({ deploymentId }))).targetIds?.[0];
+            if (targetId) {
+                const target = await client.send(new sdk.GetDeploymentTargetCommand({ deploymentId, targetId }));
+                for (const line of tracker.changes(target.deploymentTarget))
+                    print(line);
+            }
+            const verdict = judgeCodeDeploy(info);
+            if (verdict.done)
+                return result(verdict.state, verdict.success, verdict.reason, deploymentId);
+        }
+        catch (err) {
+            return result('FAILED', false, `Watching CodeDeploy deployment ${deploymentId} failed: ${(0,failure/* failureLine */.P)(err)}`, deploymentId);
+        }
+        const remaining = deadline - now();
+        if (remaining <= 0) {
+            return result('TIMED_OUT', false, `Timed out after ${args.timeoutMinutes} min waiting for CodeDeploy deployment ${deploymentId} (${lastStatus || 'no status'})`, deploymentId);
+        }
+        await sleep(Math.min(args.pollSeconds * 1000, remaining));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/revisions.ts
 
 
@@ -753,6 +1140,7 @@ async function cleanupRevisions(ecs, args, log) {
 
 ;// CONCATENATED MODULE: ./src/deploy/changes.ts
 
+
 /** `web:7` → `rev 7` for our family, `other:3` stays whole so a foreign deployment stands out. */
 function shortRevision(taskDefinition, target) {
     const name = revisionName(taskDefinition);
@@ -778,6 +1166,10 @@ function serviceDeploymentLine(sd) {
     const parts = [`service deployment ${sd.status ?? '?'}`];
     if (sd.lifecycleStage)
         parts.push(`stage ${sd.lifecycleStage}`);
+    // BLUE_GREEN, LINEAR, CANARY: where the traffic is (strategy.ts); nothing for ROLLING.
+    const traffic = trafficLine(sd);
+    if (traffic)
+        parts.push(traffic);
     const cb = sd.deploymentCircuitBreaker;
     if (cb && cb.status !== 'DISABLED' && (cb.failureCount ?? 0) > 0) {
         parts.push(`circuit breaker ${cb.failureCount}/${cb.threshold ?? '?'} failed tasks`);
@@ -1265,6 +1657,7 @@ async function updateService(ecs, args) {
             taskDefinition: args.taskDefinitionArn,
             ...(args.desiredCount === undefined ? {} : { desiredCount: args.desiredCount }),
             ...(args.forceNewDeployment ? { forceNewDeployment: true } : {}),
+            ...(args.deploymentConfiguration ? { deploymentConfiguration: args.deploymentConfiguration } : {}),
         }));
     }
     catch (err) {
@@ -1292,6 +1685,8 @@ async function updateService(ecs, args) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/stage.ts
+
+
 
 
 
@@ -1338,8 +1733,30 @@ async function afterFailedWatch(ecs, target, rollout, log, inputs) {
     const { rollback: mode, pollSeconds, timeoutMinutes } = inputs;
     return rollBackIfNeeded(ecs, target, rollout, { mode, pollSeconds, timeoutMinutes, log });
 }
-async function deployService(ecs, inputs, service, taskDefinitionArn, log) {
+/** A CODE_DEPLOY service: a CodeDeploy deployment instead of UpdateService (codedeploy.ts). */
+async function deployCodeDeployService(ecs, inputs, described, codeDeploy, taskDefinitionArn, log) {
+    const service = described.serviceName ?? '';
+    const rollout = await deployWithCodeDeploy({
+        region: await ecs.config.region(),
+        cluster: inputs.cluster,
+        service: described,
+        taskDefinitionArn,
+        application: codeDeploy.application,
+        deploymentGroup: codeDeploy.deploymentGroup,
+        pollSeconds: inputs.pollSeconds,
+        timeoutMinutes: inputs.timeoutMinutes,
+        log,
+    });
+    const { state, success, reason, deploymentId } = rollout;
+    return { service, state, success, reason, deploymentId, rollout };
+}
+async function deployService(ecs, inputs, service, taskDefinitionArn, log, strategy) {
     const { cluster, wait, pollSeconds, timeoutMinutes, desiredCount, forceNewDeployment } = inputs;
+    const codeDeploy = strategy.inputs?.codeDeploy;
+    if (strategy.described && isCodeDeploy(strategy.described) && codeDeploy) {
+        return deployCodeDeployService(ecs, inputs, strategy.described, codeDeploy, taskDefinitionArn, log);
+    }
+    const deploymentConfiguration = deploymentConfigurationFor(strategy.described?.deploymentConfiguration, strategy.inputs);
     let target;
     try {
         target = await updateService(ecs, {
@@ -1348,6 +1765,7 @@ async function deployService(ecs, inputs, service, taskDefinitionArn, log) {
             taskDefinitionArn,
             desiredCount,
             forceNewDeployment,
+            deploymentConfiguration,
         });
     }
     catch (err) {
@@ -1357,7 +1775,8 @@ async function deployService(ecs, inputs, service, taskDefinitionArn, log) {
     }
     const count = desiredCount === undefined ? '' : `, desired count ${desiredCount}`;
     const forced = forceNewDeployment ? ', forced new deployment' : '';
-    log(`Updated service ${service} in cluster ${cluster}${count}${forced}: deployment ${target.deploymentId ?? '(id not reported)'}`);
+    const how = deploymentConfiguration ? `, strategy ${describeStrategy(deploymentConfiguration)}` : '';
+    log(`Updated service ${service} in cluster ${cluster}${count}${forced}${how}: deployment ${target.deploymentId ?? '(id not reported)'}`);
     if (!wait) {
         return {
             service,
@@ -1392,7 +1811,7 @@ function setDeployOutputs(outcome) {
  * then every service updated to the same revision and watched side by side, then revision cleanup once all
  * succeeded. Never throws for a failed rollout: the outcome says so, so the summary is still written.
  */
-async function deployStage(ecs, inputs, revision, log) {
+async function deployStage(ecs, inputs, revision, log, strategy = { inputs: undefined, described: [] }) {
     const { cluster, services, pollSeconds, timeoutMinutes } = inputs;
     let runTask;
     if (inputs.runTask) {
@@ -1424,7 +1843,10 @@ async function deployStage(ecs, inputs, revision, log) {
     }
     // One watcher per service, concurrently; with several, each line says which service it is about.
     const prefixed = (service) => services.length > 1 ? (line) => log(`[${service}] ${line}`) : log;
-    const outcomes = await Promise.all(services.map((s) => deployService(ecs, inputs, s, revision.arn, prefixed(s))));
+    const outcomes = await Promise.all(services.map((s, i) => deployService(ecs, inputs, s, revision.arn, prefixed(s), {
+        inputs: strategy.inputs,
+        described: strategy.described[i],
+    })));
     const failure = failureSummary(outcomes);
     const state = worstState(outcomes.map((o) => o.state));
     let cleanup;
@@ -1609,47 +2031,8 @@ async function scanGateStage(ecr, repo, digest, gate, opts) {
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
 var exec = __webpack_require__(1260);
-;// CONCATENATED MODULE: ./src/image/reference.ts
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-/** `https://123.dkr.ecr.eu-west-1.amazonaws.com` → `123.dkr.ecr.eu-west-1.amazonaws.com` (port kept if any). */
-function registryHost(proxyEndpoint) {
-    const trimmed = proxyEndpoint.trim();
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw new Error(`ECR returned a registry endpoint that is not a URL: '${proxyEndpoint}'.`);
-    }
-    if (url.hostname === '')
-        throw new Error(`ECR returned a registry endpoint without a host: '${proxyEndpoint}'.`);
-    return url.host;
-}
-/** `host/repo@digest` when a digest is known (what ECS should run), else `host/repo:tag`. */
-function imageUri(host, repository, ref) {
-    const base = `${host}/${repository}`;
-    if (ref.tag !== undefined && !TAG.test(ref.tag))
-        throw new Error(`Not a valid image tag: '${ref.tag}'.`);
-    if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
-        throw new Error(`Not a valid image digest: '${ref.digest}'.`);
-    }
-    if (ref.digest !== undefined)
-        return `${base}@${ref.digest}`;
-    if (ref.tag !== undefined)
-        return `${base}:${ref.tag}`;
-    throw new Error('An image reference needs a tag or a digest.');
-}
-/**
- * The digest docker printed for the pushed manifest, from the line docker ends a push with:
- * `v1: digest: sha256:<64 hex> size: 528`. The last such line wins, as docker prints one per tag pushed.
- */
-function parseDigestFromPushOutput(output) {
-    const matches = [...output.matchAll(/^\s*\S+: digest: (sha256:[a-f0-9]{64}) size: \d+\s*$/gm)];
-    return matches[matches.length - 1]?.[1];
-}
-
+// EXTERNAL MODULE: ./src/image/reference.ts
+var reference = __webpack_require__(3564);
 ;// CONCATENATED MODULE: ./src/image/docker.ts
 
 
@@ -1731,7 +2114,7 @@ async function pushImage(args) {
         const pushed = await docker(['push', ref], { stdline: log });
         if (pushed.exitCode !== 0)
             throw new errors/* UserError */.yo(`docker push ${ref} failed: ${lastError(pushed)}`);
-        const digest = parseDigestFromPushOutput(pushed.stdout);
+        const digest = (0,reference/* parseDigestFromPushOutput */.JI)(pushed.stdout);
         if (!digest)
             throw new Error(`docker push ${ref} succeeded but printed no digest line.`);
         const recorded = await repoDigests(ref);
@@ -1749,6 +2132,8 @@ async function pushImage(args) {
     return { digest, imageUri: `${target}@${digest}` };
 }
 
+// EXTERNAL MODULE: ./src/image/ecr-login.ts
+var ecr_login = __webpack_require__(8603);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/image/ecr/repository.ts
@@ -1757,7 +2142,7 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 /** `host` of a repository URI (`123.dkr.ecr.eu-west-1.amazonaws.com/app` → the host). */
 function hostOf(repositoryUri) {
-    return registryHost(repositoryUri.slice(0, repositoryUri.indexOf('/')));
+    return (0,reference/* registryHost */.U$)(repositoryUri.slice(0, repositoryUri.indexOf('/')));
 }
 function whereIs(registryId) {
     return registryId ? `registry ${registryId}` : "this account's registry";
@@ -1781,10 +2166,9 @@ const repository_isNamed = (err, name) => err instanceof Error && err.name === n
  * `create-repository` is true; then the publish stage creates it (the first write).
  */
 async function planRepository(ecr, name, inputs) {
-    if (inputs.target.kind === 'public') {
-        throw new errors/* UserError */.yo("Input 'registry' names ECR Public (public.ecr.aws), which this version of ecs-ship cannot push to yet: " +
-            'use a private ECR registry (an account id or <account>.dkr.ecr.<region>.amazonaws.com).');
-    }
+    // planEcr sends ECR Public targets to planPublicRepository; reaching here with one is a bug, not input.
+    if (inputs.target.kind === 'public')
+        throw new Error('planRepository is for private registries only.');
     const { registryId, region } = inputs.target;
     const clientRegion = await ecr.config.region();
     if (region !== undefined && region !== clientRegion) {
@@ -1935,11 +2319,26 @@ async function promoteTags(ecr, repo, source, tags, log) {
 
 
 
+
+
+// ECR Public's module (and its SDK) is imported only when a step targets public.ecr.aws.
+const publicEcr = () => Promise.all(/* import() */[__webpack_require__.e(821), __webpack_require__.e(299)]).then(__webpack_require__.bind(__webpack_require__, 7299));
 /**
  * Reads only (DescribeRepositories, and BatchGetImage for a promotion): the repository exists or will be
  * created, and an image to promote is there.
  */
-async function planEcr(ecr, image, registry, log) {
+async function planEcr(ecr, image, registry, log, publicClient = createEcrPublicClient) {
+    if (registry.target.kind === 'public') {
+        // No promotion inside ECR Public (it has no BatchGetImage): an image already there is copied by the
+        // OCI client, which re-pushes only the manifest as the registry has every blob.
+        const client = await publicClient();
+        const { planPublicRepository } = await publicEcr();
+        const { alias } = registry.target;
+        const repository = await planPublicRepository(client, image.repository, alias, registry.create);
+        if (repository.create)
+            log(`Public repository ${repository.name} does not exist yet: it will be created`);
+        return { repository, promotion: undefined, ecrPublic: client };
+    }
     const repository = await planRepository(ecr, image.repository, registry);
     if (repository.create)
         log(`Repository ${repository.name} does not exist yet: it will be created`);
@@ -1954,50 +2353,30 @@ async function planEcr(ecr, image, registry, log) {
  * inside ECR when the image is already there (then the result is the published image; no push follows).
  */
 async function publishInEcr(ecr, plan, tags, log) {
-    const uri = await ensureRepository(ecr, plan.repository, log);
+    const uri = plan.ecrPublic
+        ? await (await publicEcr()).ensurePublicRepository(plan.ecrPublic, plan.repository, log)
+        : await ensureRepository(ecr, plan.repository, log);
     if (!plan.promotion)
         return undefined;
     await promoteTags(ecr, plan.repository, plan.promotion, tags, log);
     const digest = plan.promotion.digest;
-    return { imageUri: imageUri(hostOf(uri), plan.repository.name, { digest }), digest };
+    return { imageUri: (0,reference/* imageUri */.W_)(hostOf(uri), plan.repository.name, { digest }), digest };
 }
 /** Pushes go to the repository's own registry (another account's, when `registry` names one). */
 function pushTarget(login, plan) {
     const uri = plan?.repository.uri;
     return uri ? { ...login, registry: hostOf(uri) } : login;
 }
-
-;// CONCATENATED MODULE: ./src/image/ecr-login.ts
-
-
-
-/**
- * Credentials for `docker login` to the account's ECR registry. Both the base64 token and the decoded
- * password are masked before this function returns or logs anything, so no later line can leak them.
- */
-async function getEcrLogin(ecr) {
-    const response = await ecr.send(new dist_cjs/* GetAuthorizationTokenCommand */.Eu6({}));
-    const data = response.authorizationData?.[0];
-    const token = data?.authorizationToken;
-    if (token)
-        core/* setSecret */.Pq(token);
-    if (!data || !token || !data.proxyEndpoint) {
-        throw new Error('ECR GetAuthorizationToken returned no authorization data.');
-    }
-    const decoded = Buffer.from(token, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const password = colon >= 0 ? decoded.slice(colon + 1) : '';
-    if (password !== '')
-        core/* setSecret */.Pq(password);
-    if (colon <= 0 || password === '') {
-        throw new Error('ECR GetAuthorizationToken returned a token that is not "user:password" in base64.');
-    }
-    return {
-        registry: registryHost(data.proxyEndpoint),
-        username: decoded.slice(0, colon),
-        password,
-        expiresAt: data.expiresAt,
-    };
+/** The login for the target registry: ECR Public's own token, or the private registry's. */
+async function registryLogin(ecr, plan) {
+    if (plan?.ecrPublic)
+        return (await publicEcr()).getPublicLogin(plan.ecrPublic);
+    return (0,ecr_login/* getEcrLogin */.C)(ecr);
+}
+/** The repository's path on its registry: `<alias>/<name>` on ECR Public, the name on a private one. */
+function pushRepository(plan, name) {
+    const uri = plan?.repository.uri;
+    return uri ? uri.slice(uri.indexOf('/') + 1) : name;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -2022,13 +2401,13 @@ const INDEX_TYPES = [MEDIA.ociIndex, MEDIA.dockerList];
 const media_MANIFEST_TYPES = [MEDIA.ociManifest, MEDIA.dockerManifest];
 /** What `Accept` asks for: every manifest type this client can copy. */
 const ACCEPT_MANIFESTS = [...media_MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
-const media_DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
 function sha256(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
 }
 function descriptor(value, where) {
     const d = value;
-    if (!d || typeof d.digest !== 'string' || !media_DIGEST.test(d.digest) || typeof d.size !== 'number') {
+    if (!d || typeof d.digest !== 'string' || !DIGEST.test(d.digest) || typeof d.size !== 'number') {
         throw new Error(`${where} has a descriptor without a sha256 digest and a size.`);
     }
     return { ...d, mediaType: typeof d.mediaType === 'string' ? d.mediaType : '' };
@@ -3170,7 +3549,6 @@ async function openImageSource(spec, credentials) {
 
 
 
-
 /** A source password is masked before anything could print it, even an error from the plan. */
 function maskSecrets(inputs) {
     if (inputs.sourceCredentials)
@@ -3224,7 +3602,7 @@ function ecrDestination(login, inputs) {
  */
 async function publishImage(ecr, inputs, log, ecrPlan) {
     maskSecrets(inputs);
-    const { source, repository, tags } = inputs;
+    const { source, tags } = inputs;
     // The plan's ECR side: a missing repository is created (create-repository); an image already in the
     // repository is promoted by PutImage inside ECR, and nothing is pushed.
     const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log) : undefined;
@@ -3233,7 +3611,9 @@ async function publishImage(ecr, inputs, log, ecrPlan) {
         core/* setOutput */.uH('image-digest', promoted.digest);
         return promoted;
     }
-    const login = pushTarget(await getEcrLogin(ecr), ecrPlan);
+    const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
+    // On ECR Public the repository sits under the registry's alias (`<alias>/<name>`).
+    const repository = pushRepository(ecrPlan, inputs.repository);
     let pushed;
     if (source.kind === 'docker') {
         await dockerLogin(login);
@@ -3243,7 +3623,7 @@ async function publishImage(ecr, inputs, log, ecrPlan) {
     else {
         const opened = await openImageSource(source, inputs.sourceCredentials);
         try {
-            pushed = await push_pushImage(opened, ecrDestination(login, inputs), { log });
+            pushed = await push_pushImage(opened, ecrDestination(login, { ...inputs, repository }), { log });
         }
         finally {
             await opened.close();
@@ -4353,12 +4733,13 @@ function stage_maskSecrets(td) {
  * `dry-run: true`: everything up to the first write. The ECR login is checked (GetAuthorizationToken
  * reads only) so the image reference shows the real registry; the digest is not known without a push.
  */
-async function dryRunStage(ecr, plan, image, log) {
+async function dryRunStage(ecr, plan, image, ecrPlan, log) {
     let pending;
     if (image) {
-        const login = await getEcrLogin(ecr);
+        // The same login and destination the push would use: another account's registry or ECR Public included.
+        const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
         log(`ECR login works for ${login.registry}`);
-        pending = `${login.registry}/${image.repository}@sha256:(digest of the push)`;
+        pending = `${login.registry}/${pushRepository(ecrPlan, image.repository)}@sha256:(digest of the push)`;
     }
     const rendered = await renderStage(plan, pending, log);
     core/* setOutput */.uH('task-definition-changed', String(rendered.changes.length > 0));
@@ -4374,14 +4755,17 @@ async function dryRunStage(ecr, plan, image, log) {
 
 
 
+
 /**
  * Reads and checks only. Every mistake a user can make in the step's configuration surfaces here, so a bad
  * input never leaves a pushed image or a registered revision behind.
  */
 async function preparePlan(ecs, inputs, log, ecr) {
     const { cluster, service } = inputs.deploy;
+    const services = [];
     for (const each of inputs.deploy.services)
-        await assertServiceActive(ecs, cluster, each);
+        services.push(await assertServiceActive(ecs, cluster, each));
+    checkStrategyPlan(services, inputs.strategy);
     const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, service }, log);
     const { runTask } = inputs.deploy;
     const runTaskContainer = runTask
@@ -4392,7 +4776,7 @@ async function preparePlan(ecs, inputs, log, ecr) {
     // A promotion's source was read from ECR itself; there is nothing else to open.
     if (image && !ecrPlan?.promotion)
         await checkImageSource(image);
-    return { taskDefinition, runTaskContainer, ecr: ecrPlan, image };
+    return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
 }
 async function assertServiceActive(ecs, cluster, service) {
     let found;
@@ -4408,6 +4792,7 @@ async function assertServiceActive(ecs, cluster, service) {
     }
     if (!found)
         throw new errors/* UserError */.yo(`Service '${service}' was not found in cluster '${cluster}' (or is inactive).`);
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -4432,7 +4817,7 @@ async function ship(inputs) {
     // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
     const imageInputs = plan.image;
     if (inputs.taskDefinition.dryRun) {
-        await core/* group */.Os('Dry run', () => dryRunStage(ecr, plan.taskDefinition, imageInputs, log));
+        await core/* group */.Os('Dry run', () => dryRunStage(ecr, plan.taskDefinition, imageInputs, plan.ecr, log));
         return;
     }
     const image = imageInputs
@@ -4449,7 +4834,7 @@ async function ship(inputs) {
         arn: registered.arn,
         containers: containersOf(plan.taskDefinition.base),
         runTaskContainer: plan.runTaskContainer,
-    }, log);
+    }, log, { inputs: inputs.strategy, described: plan.services });
     await writeSummary({
         image: imageInputs?.image ?? '',
         imageUri: image?.imageUri ?? '',

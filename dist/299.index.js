@@ -1,0 +1,118 @@
+export const id = 299;
+export const ids = [299];
+export const modules = {
+
+/***/ 7299:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PUBLIC_REGISTRY: () => (/* binding */ PUBLIC_REGISTRY),
+/* harmony export */   aliasOf: () => (/* binding */ aliasOf),
+/* harmony export */   ensurePublicRepository: () => (/* binding */ ensurePublicRepository),
+/* harmony export */   getPublicLogin: () => (/* binding */ getPublicLogin),
+/* harmony export */   planPublicRepository: () => (/* binding */ planPublicRepository),
+/* harmony export */   registryAliases: () => (/* binding */ registryAliases)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _ecr_login_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8603);
+
+
+
+// ECR Public (public.ecr.aws). Loaded only through a dynamic import (plan.ts): it pulls in its own SDK.
+// Repository URIs are `public.ecr.aws/<alias>/<name>`; the registry host and the alias are taken from the
+// URIs the API returns, never assumed, so a stand-in registry (the sandbox) needs no switch here.
+const PUBLIC_REGISTRY = 'public.ecr.aws';
+const isNamed = (err, name) => err instanceof Error && err.name === name;
+/** Pure: the alias in `<host>/<alias>/<name>`, or undefined when the URI has no alias part. */
+function aliasOf(repositoryUri, name) {
+    const path = repositoryUri.slice(repositoryUri.indexOf('/') + 1);
+    if (!path.endsWith(`/${name}`))
+        return undefined;
+    const alias = path.slice(0, -name.length - 1);
+    return alias === '' ? undefined : alias;
+}
+/** The aliases this account's public registry answers to (DescribeRegistries), a read. */
+async function registryAliases(client) {
+    const out = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_1__/* .DescribeRegistriesCommand */ .CO({}));
+    return (out.registries ?? []).flatMap((r) => (r.aliases ?? []).flatMap((a) => (a.status === 'ACTIVE' && a.name ? [a.name] : [])));
+}
+function wrongAlias(asked, actual) {
+    const have = actual.length > 0 ? actual.map((a) => `${PUBLIC_REGISTRY}/${a}`).join(', ') : 'no alias';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input 'registry' is '${PUBLIC_REGISTRY}/${asked}', but this account's ECR Public registry is ${have}: ` +
+        `use that (or just ${PUBLIC_REGISTRY}).`);
+}
+/**
+ * A read for the plan: DescribeRepositories, and DescribeRegistries when a repository is to be created
+ * under an alias the user named. A missing repository is an error the user fixes unless `create` is set.
+ */
+async function planPublicRepository(client, name, alias, create) {
+    let uri;
+    try {
+        const out = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_1__/* .DescribeRepositoriesCommand */ .pE({ repositoryNames: [name] }));
+        uri = out.repositories?.[0]?.repositoryUri;
+    }
+    catch (err) {
+        if (!isNamed(err, 'RepositoryNotFoundException'))
+            throw err;
+    }
+    const plan = { name, registryId: undefined, immutable: false };
+    if (uri) {
+        const actual = aliasOf(uri, name);
+        if (alias !== undefined && actual !== alias)
+            throw wrongAlias(alias, actual ? [actual] : []);
+        return { ...plan, uri, create: undefined };
+    }
+    const where = `this account's ECR Public registry${alias ? ` (${PUBLIC_REGISTRY}/${alias})` : ''}`;
+    if (!create) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Repository '${name}' does not exist in ${where}; create it or set create-repository: true.`);
+    }
+    if (alias !== undefined) {
+        const aliases = await registryAliases(client);
+        if (!aliases.includes(alias))
+            throw wrongAlias(alias, aliases);
+    }
+    return { ...plan, uri: undefined, create };
+}
+/**
+ * Creates the public repository the plan found missing; returns its URI. ECR Public's CreateRepository
+ * takes no mutability, scanning or encryption settings (the inputs refuse them); catalog data is left
+ * for the user to fill in on the gallery.
+ */
+async function ensurePublicRepository(client, plan, log) {
+    if (plan.uri)
+        return plan.uri;
+    if (!plan.create)
+        throw new Error(`Repository '${plan.name}' has no URI and is not to be created.`);
+    try {
+        const out = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_1__/* .CreateRepositoryCommand */ .WT({ repositoryName: plan.name }));
+        plan.uri = out.repository?.repositoryUri;
+        log(`Created public repository ${plan.name}${plan.uri ? ` (${plan.uri})` : ''}`);
+    }
+    catch (err) {
+        if (!isNamed(err, 'RepositoryAlreadyExistsException'))
+            throw err;
+        log(`Repository ${plan.name} was created meanwhile; using it`);
+        const out = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_1__/* .DescribeRepositoriesCommand */ .pE({ repositoryNames: [plan.name] }));
+        plan.uri = out.repositories?.[0]?.repositoryUri;
+    }
+    if (!plan.uri)
+        throw new Error(`ECR Public returned no URI for repository '${plan.name}'.`);
+    return plan.uri;
+}
+/**
+ * Credentials for the public registry: base64 `AWS:<password>`, as private ECR's. Token and password are
+ * masked before anything could print them. ECR Public gives no endpoint with them: the registry is
+ * `public.ecr.aws`, and the push goes to the host of the repository's URI (see pushTarget).
+ */
+async function getPublicLogin(client) {
+    const out = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_1__/* .GetAuthorizationTokenCommand */ .Eu({}));
+    const credentials = (0,_ecr_login_js__WEBPACK_IMPORTED_MODULE_0__/* .decodeAuthorizationToken */ .B)(out.authorizationData?.authorizationToken, 'ECR Public');
+    return { registry: PUBLIC_REGISTRY, ...credentials, expiresAt: out.authorizationData?.expiresAt };
+}
+
+
+/***/ })
+
+};
