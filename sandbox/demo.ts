@@ -3,6 +3,9 @@ import { missingTools, startEnvironment } from './environment.js';
 import { runAction } from './runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from './seed.js';
 
+// The action runs on node24; this machine's node 20 would make the SDK warn about its own future.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 const missing = missingTools();
 if (missing.length > 0) {
   console.error(
