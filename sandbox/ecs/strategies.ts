@@ -1,14 +1,13 @@
-import { AwsError } from '../http.js';
 import { lastGoodDeployment, rollBack } from './deployments.js';
 import {
   addEvent,
   serviceTasks,
   type Deployment,
-  type DeploymentConfiguration,
   type EcsState,
   type Service,
   type ServiceDeployment,
 } from './model.js';
+import { productionSteps, type StagedConfiguration } from './strategy-config.js';
 import { isHealthy, type Clock } from './tasks.js';
 
 /**
@@ -24,18 +23,8 @@ import { isHealthy, type Clock } from './tasks.js';
  * pass without pausing), RECONCILE_SERVICE.
  */
 
-export type StrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
-const STRATEGIES: StrategyName[] = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'];
-
-export interface StrategyFields {
-  bakeTimeInMinutes?: number;
-  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number };
-  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number };
-  alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean };
-}
-
-/** What the sandbox keeps of a deploymentConfiguration: the rolling fields plus the strategy's. */
-export type StagedConfiguration = DeploymentConfiguration & StrategyFields;
+// services.ts takes mergeStrategy from here; the configuration itself lives in strategy-config.ts.
+export { mergeStrategy } from './strategy-config.js';
 
 /** Sandbox seconds each step takes. */
 export const STAGE_SECONDS = {
@@ -76,97 +65,6 @@ export function alarmsInAlarm(state: EcsState): Set<string> {
   let set = alarmStates.get(state);
   if (!set) alarmStates.set(state, (set = new Set()));
   return set;
-}
-
-function invalid(message: string): AwsError {
-  return new AwsError('InvalidParameterException', message);
-}
-
-const record = (value: unknown): Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-
-function number(value: unknown, fallback: number, name: string, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(`${name} must be between ${min} and ${max}.`);
-  }
-  return value;
-}
-
-/**
- * The strategy fields of UpdateService/CreateService's deploymentConfiguration, merged over the service's
- * and checked against ECS's limits. ECS's defaults: linear 10 % every 6 min, canary 5 % for 10 min.
- */
-export function mergeStrategy(
-  base: StagedConfiguration,
-  givenRaw: unknown,
-): StrategyFields & { strategy: string } {
-  const given = record(givenRaw);
-  const strategy = typeof given.strategy === 'string' ? given.strategy : base.strategy;
-  if (!STRATEGIES.includes(strategy as StrategyName)) {
-    throw invalid(`strategy must be one of ${STRATEGIES.join(', ')}.`);
-  }
-  const out: StrategyFields & { strategy: string } = { strategy };
-  const bake = number(given.bakeTimeInMinutes, base.bakeTimeInMinutes ?? 0, 'bakeTimeInMinutes', 0, 1440);
-  if (strategy !== 'ROLLING') out.bakeTimeInMinutes = bake;
-  const linear = record(given.linearConfiguration);
-  const baseLinear = base.linearConfiguration ?? { stepPercent: 10, stepBakeTimeInMinutes: 6 };
-  if (strategy === 'LINEAR') {
-    out.linearConfiguration = {
-      stepPercent: number(linear.stepPercent, baseLinear.stepPercent, 'stepPercent', 3, 100),
-      stepBakeTimeInMinutes: number(
-        linear.stepBakeTimeInMinutes,
-        baseLinear.stepBakeTimeInMinutes,
-        'stepBakeTimeInMinutes',
-        0,
-        1440,
-      ),
-    };
-  }
-  const canary = record(given.canaryConfiguration);
-  const baseCanary = base.canaryConfiguration ?? { canaryPercent: 5, canaryBakeTimeInMinutes: 10 };
-  if (strategy === 'CANARY') {
-    out.canaryConfiguration = {
-      canaryPercent: number(canary.canaryPercent, baseCanary.canaryPercent, 'canaryPercent', 0.1, 100),
-      canaryBakeTimeInMinutes: number(
-        canary.canaryBakeTimeInMinutes,
-        baseCanary.canaryBakeTimeInMinutes,
-        'canaryBakeTimeInMinutes',
-        0,
-        1440,
-      ),
-    };
-  }
-  if (given.alarms !== undefined) {
-    const alarms = record(given.alarms);
-    const names = Array.isArray(alarms.alarmNames) ? alarms.alarmNames.map(String) : [];
-    out.alarms = { alarmNames: names, enable: alarms.enable === true, rollback: alarms.rollback === true };
-  } else if (base.alarms) {
-    out.alarms = base.alarms;
-  }
-  return out;
-}
-
-/** Production weights of the new revision, step by step, and the wait (sandbox seconds) after each. */
-export function productionSteps(cfg: StagedConfiguration): Array<{ weight: number; bakeSeconds: number }> {
-  if (cfg.strategy === 'LINEAR' && cfg.linearConfiguration) {
-    const { stepPercent, stepBakeTimeInMinutes } = cfg.linearConfiguration;
-    const steps: Array<{ weight: number; bakeSeconds: number }> = [];
-    for (let w = stepPercent; w < 100 - 1e-9; w += stepPercent) {
-      steps.push({ weight: Math.round(w * 10) / 10, bakeSeconds: stepBakeTimeInMinutes * 60 });
-    }
-    return [...steps, { weight: 100, bakeSeconds: 0 }];
-  }
-  if (cfg.strategy === 'CANARY' && cfg.canaryConfiguration && cfg.canaryConfiguration.canaryPercent < 100) {
-    const { canaryPercent, canaryBakeTimeInMinutes } = cfg.canaryConfiguration;
-    return [
-      { weight: canaryPercent, bakeSeconds: canaryBakeTimeInMinutes * 60 },
-      { weight: 100, bakeSeconds: 0 },
-    ];
-  }
-  return [{ weight: 100, bakeSeconds: 0 }];
 }
 
 function configOf(sd: ServiceDeployment): StagedConfiguration {

@@ -1,215 +1,27 @@
-import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
-import { conclusiveFailure, taskId } from './evidence.js';
+import { conclusiveFailure } from './evidence.js';
+import {
+  currentRevision,
+  ourDeployment,
+  primaryDeployment,
+  revisionName,
+  sameTaskDefinition,
+} from './identify.js';
+import { judgeServiceDeployment } from './judge-service-deployment.js';
+import {
+  failed,
+  lastFailure,
+  NOT_DONE,
+  succeeded,
+  withReason,
+  type Snapshot,
+  type RolloutTarget,
+  type Verdict,
+} from './rollout.js';
 
+// Most of src/deploy (and its tests) imports a rollout's vocabulary from here, where it used to live.
 export { pullFailure, taskId } from './evidence.js';
-
-/** What the watcher follows: the deployment our UpdateService call started. */
-export interface RolloutTarget {
-  cluster: string;
-  service: string;
-  taskDefinitionArn: string;
-  /** Taken just before UpdateService; events and deployments older than this are someone else's. */
-  startedAt: Date;
-  /** The `ecs-svc/...` id of our deployment in service.deployments, when UpdateService returned one. */
-  deploymentId: string | undefined;
-  /** Follow this service deployment instead of searching for one that targets our revision. */
-  serviceDeploymentArn?: string;
-  /**
-   * Watching a rollback back to `taskDefinitionArn` on the failed rollout's service deployment: there,
-   * ROLLBACK_SUCCESSFUL is the success and ROLLBACK_IN_PROGRESS still pending.
-   */
-  rollingBack?: boolean;
-}
-
-/** Everything ECS told us on one poll. */
-export interface Snapshot {
-  /** From DescribeServices; undefined = the service is gone. */
-  service: Service | undefined;
-  /** Ours, if the service-deployment API is available and we found it. */
-  serviceDeployment: ServiceDeployment | undefined;
-  /** Stopped tasks of our revision seen so far. */
-  stoppedTasks: Task[];
-}
-
-export type RolloutState = 'SUCCESSFUL' | 'FAILED' | 'ROLLED_BACK' | 'TIMED_OUT' | 'NOT_WAITED';
-
-/**
- * Who should return the service to its previous revision after a failure: `ours` = nobody did, ecs-ship may
- * (rollback.ts); `ecs` = ECS is rolling back already, wait for it. Absent = not a rollout failure (the
- * service is gone, someone else deployed, an API error): leave the service alone.
- */
-export type RollbackHint = 'ours' | 'ecs';
-
-export interface DoneVerdict {
-  done: true;
-  success: boolean;
-  state: RolloutState;
-  reason: string;
-  rollback?: RollbackHint;
-  /** The task definition the service is back on, when ECS rolled back. */
-  rolledBackTo?: string;
-}
-
-export type Verdict = { done: false } | DoneVerdict;
-
-const NOT_DONE: Verdict = { done: false };
-
-function failed(reason: string, state: RolloutState = 'FAILED', rollback?: RollbackHint): DoneVerdict {
-  return { done: true, success: false, state, reason, ...(rollback ? { rollback } : {}) };
-}
-
-/** `arn:...:task-definition/web:7` → `web:7`; anything else is shown as given. */
-export function revisionName(taskDefinition: string | undefined): string {
-  if (!taskDefinition) return 'an unknown revision';
-  const slash = taskDefinition.lastIndexOf('/');
-  return slash >= 0 ? taskDefinition.slice(slash + 1) : taskDefinition;
-}
-
-/**
- * Family:revision comparison, because a service may report the task definition as a full ARN while
- * the target holds the ARN RegisterTaskDefinition returned (same thing) — or, from a user-provided
- * input, `family:rev`.
- */
-export function sameTaskDefinition(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  return a === b || revisionName(a) === revisionName(b);
-}
-
-export function primaryDeployment(service: Service | undefined): Deployment | undefined {
-  return service?.deployments?.find((d) => d.status === 'PRIMARY');
-}
-
-/** Our deployment: by id when UpdateService told us, else the newest with our task definition. */
-export function ourDeployment(service: Service | undefined, target: RolloutTarget): Deployment | undefined {
-  const deployments = service?.deployments ?? [];
-  if (target.deploymentId) {
-    const byId = deployments.find((d) => d.id === target.deploymentId);
-    if (byId) return byId;
-  }
-  return deployments
-    .filter((d) => sameTaskDefinition(d.taskDefinition, target.taskDefinitionArn))
-    .sort((x, y) => (y.createdAt?.getTime() ?? 0) - (x.createdAt?.getTime() ?? 0))[0];
-}
-
-function circuitBreakerNote(sd: ServiceDeployment): string {
-  const cb = sd.deploymentCircuitBreaker;
-  const alarms = sd.alarms?.triggeredAlarmNames ?? [];
-  const notes: string[] = [];
-  if (cb?.status === 'TRIGGERED') {
-    notes.push(
-      `circuit breaker triggered after ${cb.failureCount ?? '?'} failed tasks (threshold ${cb.threshold ?? '?'})`,
-    );
-  }
-  if (alarms.length > 0) notes.push(`alarms in ALARM: ${alarms.join(', ')}`);
-  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
-}
-
-function withReason(text: string, reason: string | undefined): string {
-  return reason ? `${text}: ${reason}` : text;
-}
-
-/** What the last failed task of ours said, so a breaker verdict names the cause, not only the count. */
-function lastFailure(tasks: Task[]): string {
-  const task = tasks[tasks.length - 1];
-  if (!task) return '';
-  const exits = (task.containers ?? [])
-    .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
-    .map((c) => `container '${c.name ?? '?'}' exit ${c.exitCode}`);
-  const sick = (task.containers ?? [])
-    .filter((c) => c.healthStatus === 'UNHEALTHY')
-    .map((c) => `container '${c.name ?? '?'}' UNHEALTHY`);
-  const details = [...exits, ...sick];
-  return `; last failed task ${taskId(task.taskArn)}: ${task.stoppedReason ?? 'no reason given'}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
-}
-
-/** What the service runs now, for "rolled back to ..." when ours is no longer PRIMARY. */
-function currentRevision(service: Service | undefined, target: RolloutTarget): string | undefined {
-  const primary = primaryDeployment(service);
-  if (primary && !sameTaskDefinition(primary.taskDefinition, target.taskDefinitionArn)) {
-    return revisionName(primary.taskDefinition);
-  }
-  return undefined;
-}
-
-/** A rollback ECS runs on the failed rollout's own service deployment, seen from the revision it returns to. */
-function judgeRollback(sd: ServiceDeployment, target: RolloutTarget): Verdict {
-  const back = revisionName(target.taskDefinitionArn);
-  switch (sd.status) {
-    case 'ROLLBACK_SUCCESSFUL':
-      return { done: true, success: true, state: 'SUCCESSFUL', reason: `the service is back on ${back}` };
-    case 'ROLLBACK_FAILED':
-    case 'STOPPED':
-      return failed(withReason(`The rollback to ${back} ended ${sd.status}`, sd.statusReason));
-    default:
-      return NOT_DONE;
-  }
-}
-
-function judgeServiceDeployment(sd: ServiceDeployment, snapshot: Snapshot, target: RolloutTarget): Verdict {
-  if (target.rollingBack) return judgeRollback(sd, target);
-  const status: string | undefined = sd.status;
-  const note = circuitBreakerNote(sd);
-  const backOn = currentRevision(snapshot.service, target);
-  const ours = revisionName(target.taskDefinitionArn);
-  switch (status) {
-    case 'SUCCESSFUL': {
-      if (backOn) {
-        return failed(
-          `The deployment of ${ours} finished, but the service now runs ${backOn}: someone else deployed`,
-        );
-      }
-      return {
-        done: true,
-        success: true,
-        state: 'SUCCESSFUL',
-        reason: `ECS reports the deployment of ${ours} SUCCESSFUL`,
-      };
-    }
-    case 'ROLLBACK_SUCCESSFUL': {
-      const verdict = failed(
-        withReason(
-          `ECS rolled back the deployment of ${ours}; the service is back on ${backOn ?? 'the previous revision'}${note}`,
-          sd.statusReason,
-        ) + lastFailure(snapshot.stoppedTasks),
-        'ROLLED_BACK',
-      );
-      const primary = primaryDeployment(snapshot.service)?.taskDefinition;
-      return backOn && primary ? { ...verdict, rolledBackTo: primary } : verdict;
-    }
-    case 'ROLLBACK_REQUESTED':
-    case 'ROLLBACK_IN_PROGRESS':
-      return failed(
-        withReason(
-          `ECS is rolling back the deployment of ${ours}${backOn ? ` to ${backOn}` : ''}${note}`,
-          sd.statusReason,
-        ) + lastFailure(snapshot.stoppedTasks),
-        'FAILED',
-        'ecs',
-      );
-    case 'ROLLBACK_FAILED':
-      return failed(
-        withReason(`The deployment of ${ours} failed and so did ECS's rollback${note}`, sd.statusReason),
-      );
-    case 'STOPPED':
-    case 'STOP_REQUESTED':
-      // Stopped by the breaker (ours to undo) or superseded by a newer deployment (someone else's now).
-      return failed(
-        withReason(`The deployment of ${ours} was stopped (${status})${note}`, sd.statusReason) +
-          lastFailure(snapshot.stoppedTasks),
-        'FAILED',
-        backOn ? undefined : 'ours',
-      );
-    case 'FAILED':
-      return failed(
-        withReason(`The deployment of ${ours} failed${note}`, sd.statusReason) +
-          lastFailure(snapshot.stoppedTasks),
-        'FAILED',
-        'ours',
-      );
-    default:
-      return NOT_DONE;
-  }
-}
+export { revisionName, sameTaskDefinition } from './identify.js';
+export type { DoneVerdict, RollbackHint, RolloutState, RolloutTarget, Snapshot, Verdict } from './rollout.js';
 
 /**
  * ECS's verdict on our rollout, from one snapshot. Pure: no clock, no I/O. It never infers success
@@ -265,12 +77,9 @@ export function judge(snapshot: Snapshot, target: RolloutTarget): Verdict {
     const noRolloutState = ours.rolloutState === undefined;
     const full = ours.runningCount === ours.desiredCount && (ours.pendingCount ?? 0) === 0;
     if ((rolloutDone || noRolloutState) && full) {
-      return {
-        done: true,
-        success: true,
-        state: 'SUCCESSFUL',
-        reason: `${name} is the only deployment, ${rolloutDone ? 'COMPLETED, ' : ''}running ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0}`,
-      };
+      return succeeded(
+        `${name} is the only deployment, ${rolloutDone ? 'COMPLETED, ' : ''}running ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0}`,
+      );
     }
   }
   return NOT_DONE;

@@ -1,29 +1,17 @@
-import {
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  ListServiceDeploymentsCommand,
-  ListTasksCommand,
-  type ECSClient,
-  type Service,
-  type ServiceDeployment,
-  type Task,
-} from '@aws-sdk/client-ecs';
-import { classifyAwsError, errorName, iamAction } from './awsErrors.js';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { classifyAwsError, errorName } from './awsErrors.js';
 import { ChangeTracker } from './changes.js';
+import { ourDeployment, revisionName } from './identify.js';
+import { describePending, judge } from './judge.js';
 import {
-  describePending,
-  judge,
-  ourDeployment,
-  revisionName,
-  sameTaskDefinition,
+  failed,
   type RollbackHint,
   type RolloutState,
   type RolloutTarget,
   type Snapshot,
   type Verdict,
-} from './judge.js';
+} from './rollout.js';
+import { CallError, SnapshotReader } from './snapshot-reader.js';
 
 export interface WatchOptions {
   pollSeconds: number;
@@ -42,33 +30,15 @@ export interface RolloutResult {
   durationMs: number;
   /** Every line printed that said something new, for the summary. */
   timeline: Array<{ at: Date; text: string }>;
-  /** After a failure: who should undo it (see judge.ts); absent = leave the service alone. */
+  /** After a failure: who should undo it (see rollout.ts); absent = leave the service alone. */
   rollback?: RollbackHint;
   /** The task definition ARN the service was returned to, by ECS or by ecs-ship (rollback.ts). */
   rolledBackTo?: string;
 }
 
-// ECS timestamps come from AWS's clock, startedAt from the runner's; allow for drift between them.
-const CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 30_000;
-const CALL_TIMEOUT_MS = 30_000;
-
-/** An ECS call that failed, with the IAM action it needed so the verdict can name it. */
-class CallError extends Error {
-  constructor(
-    readonly action: string,
-    override readonly cause: unknown,
-  ) {
-    super(`${action}: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function serviceName(service: string): string {
-  // ListTasks wants a bare name; the input may be a service ARN (…:service/cluster/name).
-  return service.slice(service.lastIndexOf('/') + 1);
-}
 
 function elapsed(ms: number): string {
   return `[${String(Math.max(0, Math.round(ms / 1000))).padStart(4)}s]`;
@@ -78,25 +48,18 @@ class Watcher {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly tracker: ChangeTracker;
+  private readonly reader: SnapshotReader;
   private readonly timeline: Array<{ at: Date; text: string }> = [];
-  private readonly seenTasks = new Set<string>();
-  private readonly stoppedTasks: Task[] = [];
-  private readonly revisionTaskDefs = new Map<string, string | undefined>();
-  private sdMode: 'search' | 'follow' | 'off' = 'search';
-  private sdArn: string | undefined;
 
   constructor(
-    private readonly ecs: ECSClient,
+    ecs: ECSClient,
     private readonly target: RolloutTarget,
     private readonly opts: WatchOptions,
   ) {
     this.sleep = opts.sleep ?? realSleep;
     this.now = opts.now ?? Date.now;
     this.tracker = new ChangeTracker(target);
-    if (target.serviceDeploymentArn) {
-      this.sdMode = 'follow';
-      this.sdArn = target.serviceDeploymentArn;
-    }
+    this.reader = new SnapshotReader(ecs, target, (text) => this.print(text));
   }
 
   /** `news` = false for the per-poll repeat of an unchanged deployment line: logged, not in the timeline. */
@@ -105,119 +68,6 @@ class Watcher {
     const line = `${elapsed(at - this.target.startedAt.getTime())} ${text}`;
     if (news) this.timeline.push({ at: new Date(at), text: line });
     this.opts.log(line);
-  }
-
-  // The operation is named here, not read from the command's class name, which a minifier may mangle.
-  // Each call gets its own time limit so one hung connection cannot hold the watch past its timeout.
-  private async call<T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    try {
-      return await send(AbortSignal.timeout(CALL_TIMEOUT_MS));
-    } catch (err) {
-      throw new CallError(iamAction(operation), err);
-    }
-  }
-
-  private async describeService(): Promise<Service | undefined> {
-    const cmd = new DescribeServicesCommand({
-      cluster: this.target.cluster,
-      services: [this.target.service],
-    });
-    const out = await this.call('DescribeServices', (abortSignal) => this.ecs.send(cmd, { abortSignal }));
-    // A missing service is a `failures` entry (reason MISSING), not an exception.
-    return out.services?.[0];
-  }
-
-  /** Which of the recent service deployments targets our task definition, newest first. */
-  private async findServiceDeployment(): Promise<string | undefined> {
-    const list = new ListServiceDeploymentsCommand({
-      cluster: this.target.cluster,
-      service: this.target.service,
-      createdAt: { after: new Date(this.target.startedAt.getTime() - CLOCK_SKEW_MS) },
-    });
-    const found = await this.call('ListServiceDeployments', (abortSignal) =>
-      this.ecs.send(list, { abortSignal }),
-    );
-    const briefs = [...(found.serviceDeployments ?? [])].sort(
-      (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
-    );
-    const unknown = [
-      ...new Set(briefs.map((b) => b.targetServiceRevisionArn).filter((a): a is string => !!a)),
-    ].filter((arn) => !this.revisionTaskDefs.has(arn));
-    for (let i = 0; i < unknown.length; i += 20) {
-      const cmd = new DescribeServiceRevisionsCommand({ serviceRevisionArns: unknown.slice(i, i + 20) });
-      const out = await this.call('DescribeServiceRevisions', (abortSignal) =>
-        this.ecs.send(cmd, { abortSignal }),
-      );
-      for (const rev of out.serviceRevisions ?? []) {
-        if (rev.serviceRevisionArn) this.revisionTaskDefs.set(rev.serviceRevisionArn, rev.taskDefinition);
-      }
-    }
-    const ours = briefs.find((b) =>
-      sameTaskDefinition(
-        this.revisionTaskDefs.get(b.targetServiceRevisionArn ?? ''),
-        this.target.taskDefinitionArn,
-      ),
-    );
-    return ours?.serviceDeploymentArn;
-  }
-
-  private async serviceDeployment(): Promise<ServiceDeployment | undefined> {
-    if (this.sdMode === 'search') {
-      try {
-        this.sdArn = await this.findServiceDeployment();
-      } catch (err) {
-        const kind = err instanceof CallError ? classifyAwsError(err.cause) : 'fatal';
-        const optional = err instanceof CallError && err.action === 'ecs:ListServiceDeployments';
-        if (kind === 'unavailable' || (kind === 'denied' && optional)) {
-          this.sdMode = 'off';
-          const why = err instanceof CallError ? `${err.action}: ${errorName(err.cause)}` : errorName(err);
-          this.print(
-            `service deployments are not available (${why}); judging from the service's deployments`,
-          );
-          return undefined;
-        }
-        throw err;
-      }
-      if (!this.sdArn) return undefined;
-      this.sdMode = 'follow';
-      this.print(`following service deployment ${this.sdArn}`);
-    }
-    if (this.sdMode !== 'follow' || !this.sdArn) return undefined;
-    const cmd = new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [this.sdArn] });
-    const out = await this.call('DescribeServiceDeployments', (abortSignal) =>
-      this.ecs.send(cmd, { abortSignal }),
-    );
-    return out.serviceDeployments?.[0];
-  }
-
-  /** Stopped tasks of our revision not reported before. */
-  private async newlyStoppedTasks(): Promise<Task[]> {
-    const list = new ListTasksCommand({
-      cluster: this.target.cluster,
-      serviceName: serviceName(this.target.service),
-      desiredStatus: 'STOPPED',
-      maxResults: 100,
-    });
-    const arns = (
-      (await this.call('ListTasks', (abortSignal) => this.ecs.send(list, { abortSignal }))).taskArns ?? []
-    ).filter((arn) => !this.seenTasks.has(arn));
-    const fresh: Task[] = [];
-    const since = this.target.startedAt.getTime() - CLOCK_SKEW_MS;
-    for (let i = 0; i < arns.length; i += 100) {
-      const cmd = new DescribeTasksCommand({ cluster: this.target.cluster, tasks: arns.slice(i, i + 100) });
-      const out = await this.call('DescribeTasks', (abortSignal) => this.ecs.send(cmd, { abortSignal }));
-      for (const task of out.tasks ?? []) {
-        // A task still stopping has no exit codes yet: look again next poll.
-        if (!task.taskArn || task.lastStatus !== 'STOPPED') continue;
-        this.seenTasks.add(task.taskArn);
-        const when = (task.stoppedAt ?? task.stoppingAt ?? task.createdAt)?.getTime() ?? Infinity;
-        if (sameTaskDefinition(task.taskDefinitionArn, this.target.taskDefinitionArn) && when >= since) {
-          fresh.push(task);
-        }
-      }
-    }
-    this.stoppedTasks.push(...fresh);
-    return fresh;
   }
 
   private result(
@@ -232,7 +82,7 @@ class Watcher {
       state,
       success,
       reason,
-      serviceDeploymentArn: this.sdArn,
+      serviceDeploymentArn: this.reader.serviceDeploymentArn,
       deploymentId: this.target.deploymentId ?? ourDeployment(snapshot.service, this.target)?.id,
       durationMs: Math.max(0, this.now() - this.target.startedAt.getTime()),
       timeline: this.timeline,
@@ -243,16 +93,17 @@ class Watcher {
     const action = err instanceof CallError ? err.action : 'ecs';
     const cause = err instanceof CallError ? err.cause : err;
     const detail = `${errorName(cause)}: ${cause instanceof Error ? cause.message : String(cause)}`;
-    const fail = (reason: string): Verdict => ({ done: true, success: false, state: 'FAILED', reason });
     switch (classifyAwsError(cause)) {
       case 'transient':
         return 'retry';
       case 'denied':
-        return fail(`Access denied for ${action}: allow it in the deploy role's IAM policy (${detail})`);
+        return failed(`Access denied for ${action}: allow it in the deploy role's IAM policy (${detail})`);
       case 'not-found':
-        return fail(`Service ${this.target.service} in cluster ${this.target.cluster} not found (${detail})`);
+        return failed(
+          `Service ${this.target.service} in cluster ${this.target.cluster} not found (${detail})`,
+        );
       default:
-        return fail(`${action} failed: ${detail}`);
+        return failed(`${action} failed: ${detail}`);
     }
   }
 
@@ -264,22 +115,15 @@ class Watcher {
       `watching ${rev} roll out on ${this.target.service} (cluster ${this.target.cluster}); ` +
         `polling every ${this.opts.pollSeconds}s, timeout ${this.opts.timeoutMinutes} min`,
     );
-    let last: Snapshot = {
-      service: undefined,
-      serviceDeployment: undefined,
-      stoppedTasks: this.stoppedTasks,
-    };
+    let last: Snapshot = this.reader.empty();
     let polled = false;
     let failures = 0;
     let lastError: string | undefined;
     for (;;) {
       let verdict: Verdict;
       try {
-        const service = await this.describeService();
-        // A deleted service is a verdict already; its deployments and tasks add nothing.
-        const serviceDeployment = service ? await this.serviceDeployment() : undefined;
-        const newly = service ? await this.newlyStoppedTasks() : [];
-        last = { service, serviceDeployment, stoppedTasks: this.stoppedTasks };
+        const { snapshot, newly } = await this.reader.read();
+        last = snapshot;
         polled = true;
         failures = 0;
         lastError = undefined;

@@ -1,0 +1,44 @@
+import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import type { RolloutTarget } from './rollout.js';
+
+/** `arn:...:task-definition/web:7` → `web:7`; anything else is shown as given. */
+export function revisionName(taskDefinition: string | undefined): string {
+  if (!taskDefinition) return 'an unknown revision';
+  const slash = taskDefinition.lastIndexOf('/');
+  return slash >= 0 ? taskDefinition.slice(slash + 1) : taskDefinition;
+}
+
+/**
+ * Family:revision comparison, because a service may report the task definition as a full ARN while
+ * the target holds the ARN RegisterTaskDefinition returned (same thing) — or, from a user-provided
+ * input, `family:rev`.
+ */
+export function sameTaskDefinition(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  return a === b || revisionName(a) === revisionName(b);
+}
+
+export function primaryDeployment(service: Service | undefined): Deployment | undefined {
+  return service?.deployments?.find((d) => d.status === 'PRIMARY');
+}
+
+/** Our deployment: by id when UpdateService told us, else the newest with our task definition. */
+export function ourDeployment(service: Service | undefined, target: RolloutTarget): Deployment | undefined {
+  const deployments = service?.deployments ?? [];
+  if (target.deploymentId) {
+    const byId = deployments.find((d) => d.id === target.deploymentId);
+    if (byId) return byId;
+  }
+  return deployments
+    .filter((d) => sameTaskDefinition(d.taskDefinition, target.taskDefinitionArn))
+    .sort((x, y) => (y.createdAt?.getTime() ?? 0) - (x.createdAt?.getTime() ?? 0))[0];
+}
+
+/** What the service runs now, for "rolled back to ..." when ours is no longer PRIMARY. */
+export function currentRevision(service: Service | undefined, target: RolloutTarget): string | undefined {
+  const primary = primaryDeployment(service);
+  if (primary && !sameTaskDefinition(primary.taskDefinition, target.taskDefinitionArn)) {
+    return revisionName(primary.taskDefinition);
+  }
+  return undefined;
+}
