@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import type { RunTaskInputs } from '../inputs/deploy.js';
 import { classifyAwsError, errorName } from './awsErrors.js';
 import { revisionName, taskId } from './judge.js';
+import { realSleep, type PollOptions } from './polling.js';
 
 /** A container of the task definition, as far as the one-off task cares. */
 export interface ContainerInfo {
@@ -159,15 +160,7 @@ export function taskOutcome(
   return { success: true, reason: `One-off task ${id} succeeded: ${codes.join(', ')}`, exits };
 }
 
-export interface RunTaskOptions {
-  pollSeconds: number;
-  timeoutMinutes: number;
-  log: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export type RunTaskOptions = PollOptions;
 
 function refusal(err: unknown, what: string, action: string): Error {
   const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');

@@ -12,14 +12,9 @@ import {
   type Verdict,
 } from './rollout.js';
 import { CallError, SnapshotReader } from './snapshot-reader.js';
+import { realSleep, type PollOptions } from './polling.js';
 
-export interface WatchOptions {
-  pollSeconds: number;
-  timeoutMinutes: number;
-  log: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-}
+export type WatchOptions = PollOptions;
 
 export interface RolloutResult {
   state: RolloutState;
@@ -37,8 +32,6 @@ export interface RolloutResult {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function elapsed(ms: number): string {
   return `[${String(Math.max(0, Math.round(ms / 1000))).padStart(4)}s]`;
