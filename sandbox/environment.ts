@@ -12,6 +12,7 @@ export interface Environment {
   aws: AwsSandbox;
   /**
    * Env vars for running the action against this: AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_ECR,
+   * AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_CODEDEPLOY,
    * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
    * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker).
    */
@@ -65,6 +66,7 @@ export async function startEnvironment(
       AWS_ENDPOINT_URL_ECS: aws.endpoint,
       AWS_ENDPOINT_URL_ECR: aws.endpoint,
       AWS_ENDPOINT_URL_ECR_PUBLIC: aws.endpoint,
+      AWS_ENDPOINT_URL_CODEDEPLOY: aws.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
       AWS_REGION: 'us-east-1',

@@ -12,7 +12,12 @@ export class AwsError extends Error {
   }
 }
 
-export type Service = 'ecs' | 'ecr' | 'ecr-public';
+/** ECS's answer to a request it understood but will not do. */
+export function invalidParameter(message: string): AwsError {
+  return new AwsError('InvalidParameterException', message);
+}
+
+export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy';
 
 export interface RequestContext {
   service: Service;
@@ -29,6 +34,7 @@ const TARGET_PREFIXES: Record<string, Service> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
   SpencerFrontendService: 'ecr-public',
+  CodeDeploy_20141006: 'codedeploy',
 };
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, ...` -> key id and region. */

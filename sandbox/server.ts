@@ -4,6 +4,9 @@ import type {
   ServiceDeployment,
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { handleCodeDeploy } from './codedeploy.js';
+import { newCodeDeployState, type CodeDeployState } from './codedeploy-model.js';
+import { tickCodeDeploy } from './codedeploy-rollout.js';
 import { handleEcr, newEcrState, type EcrState } from './ecr.js';
 import { handleEcrPublic, newEcrPublicState, type EcrPublicState } from './ecr-public.js';
 import { handleEcs } from './ecs/api.js';
@@ -39,6 +42,8 @@ export interface SandboxState {
   ecr: EcrState;
   /** ECR Public: its alias and created repositories (see ecr-public.ts). */
   ecrPublic: EcrPublicState;
+  /** CodeDeploy: applications, deployment groups, deployments, and the Install timeout (see codedeploy.ts). */
+  codeDeploy: CodeDeployState;
   /** Each region is separate, as in AWS; created on first use. */
   region(name: string): EcsState;
   /** Every task the service ever started, stopped ones included, oldest first. */
@@ -54,7 +59,7 @@ function stateViews(
   ecs: EcsState,
   ecr: EcrState,
   region: (name: string) => EcsState,
-): Omit<SandboxState, 'ecrPublic'> {
+): Omit<SandboxState, 'ecrPublic' | 'codeDeploy'> {
   const findService = (name: string, cluster = 'default') => ecs.clusters.get(cluster)?.services.get(name);
   return {
     ecs,
@@ -151,6 +156,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   };
   const ecr = newEcrState();
   const ecrPublic = newEcrPublicState();
+  const codeDeploy = newCodeDeployState();
   const requests: RequestLogEntry[] = [];
 
   const ports = {
@@ -172,6 +178,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       tick(s, c, durations, ports);
       tickStandaloneTasks(s, c, durations, ports);
     }
+    tickCodeDeploy(codeDeploy, c);
   };
 
   const sandbox: AwsSandbox = {
@@ -179,7 +186,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     requests,
     writes: () => requests.filter((r) => r.write),
     timeScale,
-    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic },
+    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic, codeDeploy },
     intercept: undefined,
     faults: undefined,
     denied: new Set(),
@@ -212,6 +219,8 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       throw denied;
     }
     if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, Date.now());
+    if (ctx.service === 'codedeploy')
+      return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, Date.now());
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, Date.now());
   };

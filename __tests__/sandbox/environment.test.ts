@@ -33,6 +33,7 @@ describe('startEnvironment', () => {
       expect(Object.keys(env).sort()).toEqual([
         'AWS_ACCESS_KEY_ID',
         'AWS_EC2_METADATA_DISABLED',
+        'AWS_ENDPOINT_URL_CODEDEPLOY',
         'AWS_ENDPOINT_URL_ECR',
         'AWS_ENDPOINT_URL_ECR_PUBLIC',
         'AWS_ENDPOINT_URL_ECS',

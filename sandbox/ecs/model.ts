@@ -158,6 +158,10 @@ export interface Service {
   launchType: string;
   networkConfiguration?: unknown;
   deploymentConfiguration: DeploymentConfiguration;
+  /** ECS (rolling and ECS-native strategies) or CODE_DEPLOY (sandbox/codedeploy.ts deploys it). */
+  deploymentController: 'ECS' | 'CODE_DEPLOY';
+  /** As CreateService got them; only stored and shown (no load balancer is modelled). */
+  loadBalancers: unknown[];
   deployments: Deployment[];
   /** Newest first, capped at 100 like ECS. */
   events: ServiceEvent[];

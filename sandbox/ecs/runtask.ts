@@ -1,4 +1,4 @@
-import { AwsError } from '../http.js';
+import { AwsError, invalidParameter } from '../http.js';
 import { arn, newTaskId, type Cluster, type ContainerState, type EcsState, type Task } from './model.js';
 import { requireTaskDefinition } from './taskdefs.js';
 import { advanceTask, type Clock, type Durations, type SchedulerPorts } from './tasks.js';
@@ -30,10 +30,6 @@ interface Program {
 /** Per standalone task: what each container does, by container name. */
 const programs = new WeakMap<Task, Map<string, Program>>();
 
-function invalid(message: string): AwsError {
-  return new AwsError('InvalidParameterException', message);
-}
-
 function asRecord(value: unknown): Body {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : {};
 }
@@ -60,7 +56,9 @@ function overridesByName(body: Body, names: Set<string>): Map<string, string[]> 
     const o = asRecord(raw);
     const name = String(o.name ?? '');
     if (!names.has(name)) {
-      throw invalid(`Override for container named ${name} is not a container in the TaskDefinition.`);
+      throw invalidParameter(
+        `Override for container named ${name} is not a container in the TaskDefinition.`,
+      );
     }
     if (o.command !== undefined) out.set(name, words(o.command));
   }
@@ -79,15 +77,16 @@ export function runTask(state: EcsState, cluster: Cluster, body: Body, now: numb
   const td = requireTaskDefinition(state, body.taskDefinition, 'TaskDefinition not found.');
   if (td.status !== 'ACTIVE') throw new AwsError('ClientException', 'TaskDefinition is inactive');
   const count = typeof body.count === 'number' ? body.count : 1;
-  if (!Number.isInteger(count) || count < 1 || count > 10) throw invalid('count must be between 1 and 10.');
+  if (!Number.isInteger(count) || count < 1 || count > 10)
+    throw invalidParameter('count must be between 1 and 10.');
   const launchType = launchTypeOf(body);
   if (launchType === 'FARGATE' && !td.compatibilities.includes('FARGATE')) {
-    throw invalid('Task definition does not support launch_type FARGATE.');
+    throw invalidParameter('Task definition does not support launch_type FARGATE.');
   }
   const awsvpc = asRecord(asRecord(body.networkConfiguration).awsvpcConfiguration);
   if (td.input.networkMode === 'awsvpc' && words(awsvpc.subnets).length === 0) {
     // What ECS answers; unlike CreateService, the sandbox checks it here because run-task must pass it on.
-    throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+    throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   }
   const defs = ((td.input.containerDefinitions as Body[] | undefined) ?? []).map(asRecord);
   const overrides = overridesByName(body, new Set(defs.map((d) => String(d.name))));
@@ -133,7 +132,7 @@ export function stopTask(state: EcsState, cluster: Cluster, body: Body, now: num
   const ref = typeof body.task === 'string' ? body.task : '';
   const taskArn = ref.startsWith('arn:') ? ref : arn(state.region, `task/${cluster.name}/${ref}`);
   const task = state.tasks.get(taskArn);
-  if (!task || task.clusterArn !== cluster.arn) throw invalid('The referenced task was not found.');
+  if (!task || task.clusterArn !== cluster.arn) throw invalidParameter('The referenced task was not found.');
   if (task.desiredStatus === 'RUNNING') {
     task.desiredStatus = 'STOPPED';
     task.stoppingAt = now;

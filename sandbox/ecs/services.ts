@@ -1,4 +1,4 @@
-import { AwsError } from '../http.js';
+import { AwsError, invalidParameter } from '../http.js';
 import {
   arn,
   breakerThreshold,
@@ -12,14 +12,10 @@ import {
   type Service,
   type TaskDefinition,
 } from './model.js';
-import { mergeStrategy } from './strategies.js';
+import { mergeStrategy } from './strategy-config.js';
 import { parseTags, requireTaskDefinition } from './taskdefs.js';
 import { isAlive, stopTask } from './tasks.js';
 import { serviceTasks } from './model.js';
-
-function invalid(message: string): AwsError {
-  return new AwsError('InvalidParameterException', message);
-}
 
 function asRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -51,12 +47,12 @@ export function mergeDeploymentConfiguration(
         : { enable: breaker.enable === true, rollback: breaker.rollback === true },
     strategy: typeof given.strategy === 'string' ? given.strategy : base.strategy,
   };
-  if (cfg.maximumPercent < 100) throw invalid('maximumPercent must be at least 100.');
+  if (cfg.maximumPercent < 100) throw invalidParameter('maximumPercent must be at least 100.');
   if (cfg.minimumHealthyPercent < 0 || cfg.minimumHealthyPercent > 100) {
-    throw invalid('minimumHealthyPercent must be between 0 and 100.');
+    throw invalidParameter('minimumHealthyPercent must be between 0 and 100.');
   }
   if (cfg.maximumPercent <= cfg.minimumHealthyPercent) {
-    throw invalid('maximumPercent must be greater than minimumHealthyPercent.');
+    throw invalidParameter('maximumPercent must be greater than minimumHealthyPercent.');
   }
   // BLUE_GREEN, LINEAR, CANARY: their fields ride on the same object (strategies.ts).
   return Object.assign(cfg, mergeStrategy(base, raw));
@@ -64,7 +60,7 @@ export function mergeDeploymentConfiguration(
 
 function checkLaunch(td: TaskDefinition, launchType: string, networkConfiguration: unknown): void {
   if (launchType === 'FARGATE' && !td.compatibilities.includes('FARGATE')) {
-    throw invalid('Task definition does not support launch_type FARGATE.');
+    throw invalidParameter('Task definition does not support launch_type FARGATE.');
   }
   // Real ECS also refuses awsvpc without networkConfiguration ("Network Configuration must be provided when
   // networkMode 'awsvpc' is specified."); the sandbox has no VPC to check it against, so it accepts both.
@@ -156,15 +152,29 @@ export function createService(
 ): Service {
   const name = body.serviceName;
   if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
-    throw invalid('Service name must be 1-255 letters, numbers, hyphens or underscores.');
+    throw invalidParameter('Service name must be 1-255 letters, numbers, hyphens or underscores.');
   }
   const existing = cluster.services.get(name);
-  if (existing && existing.status !== 'INACTIVE') throw invalid('Creation of service was not idempotent.');
+  if (existing && existing.status !== 'INACTIVE')
+    throw invalidParameter('Creation of service was not idempotent.');
   const td = requireTaskDefinition(state, body.taskDefinition, 'TaskDefinition not found.');
   const launchType = typeof body.launchType === 'string' ? body.launchType : 'EC2';
   checkLaunch(td, launchType, body.networkConfiguration);
   const desiredCount = typeof body.desiredCount === 'number' ? body.desiredCount : 1;
-  if (desiredCount < 0) throw invalid('desiredCount must be at least 0.');
+  if (desiredCount < 0) throw invalidParameter('desiredCount must be at least 0.');
+  const controller = asRecord(body.deploymentController).type ?? 'ECS';
+  if (controller !== 'ECS' && controller !== 'CODE_DEPLOY') {
+    throw invalidParameter(`The sandbox does not model the ${String(controller)} deployment controller.`);
+  }
+  const loadBalancers = Array.isArray(body.loadBalancers) ? body.loadBalancers.map(asRecord) : [];
+  for (const lb of loadBalancers) {
+    const names = ((td.input.containerDefinitions ?? []) as Array<{ name?: unknown }>).map((c) => c.name);
+    if (lb.containerName !== undefined && !names.includes(lb.containerName)) {
+      throw invalidParameter(
+        `The container ${String(lb.containerName)} does not exist in the task definition.`,
+      );
+    }
+  }
   const service: Service = {
     name,
     arn: arn(state.region, `service/${cluster.name}/${name}`),
@@ -176,6 +186,8 @@ export function createService(
     launchType,
     networkConfiguration: body.networkConfiguration,
     deploymentConfiguration: mergeDeploymentConfiguration(undefined, body.deploymentConfiguration),
+    deploymentController: controller,
+    loadBalancers,
     deployments: [],
     events: [],
     createdAt: now,
@@ -208,13 +220,19 @@ export function updateService(
   now: number,
 ): Service {
   const service = requireActiveService(cluster, body.service);
+  // ECS refuses the parameter itself, even with the current revision: CodeDeploy owns the task sets.
+  if (service.deploymentController === 'CODE_DEPLOY' && body.taskDefinition !== undefined) {
+    throw invalidParameter(
+      'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+    );
+  }
   const td =
     body.taskDefinition === undefined
       ? undefined
       : requireTaskDefinition(state, body.taskDefinition, 'TaskDefinition not found.');
   if (body.desiredCount !== undefined) {
     if (typeof body.desiredCount !== 'number' || body.desiredCount < 0) {
-      throw invalid('desiredCount must be at least 0.');
+      throw invalidParameter('desiredCount must be at least 0.');
     }
   }
   const cfg =
@@ -244,7 +262,7 @@ export function deleteService(
 ): Service {
   const service = requireActiveService(cluster, body.service);
   if (service.desiredCount > 0 && body.force !== true) {
-    throw invalid('The service cannot be stopped while it is scaled above 0.');
+    throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
   }
   service.desiredCount = 0;
   service.status = 'DRAINING';

@@ -24,7 +24,6 @@ import { isHealthy, type Clock } from './tasks.js';
  */
 
 // services.ts takes mergeStrategy from here; the configuration itself lives in strategy-config.ts.
-export { mergeStrategy } from './strategy-config.js';
 
 /** Sandbox seconds each step takes. */
 export const STAGE_SECONDS = {

@@ -1,4 +1,4 @@
-import { AwsError } from '../http.js';
+import { invalidParameter } from '../http.js';
 import type { DeploymentConfiguration } from './model.js';
 
 /**
@@ -25,10 +25,6 @@ const LINEAR_DEFAULT = { stepPercent: 10, stepBakeTimeInMinutes: 6 };
 const CANARY_DEFAULT = { canaryPercent: 5, canaryBakeTimeInMinutes: 10 };
 const BAKE_MINUTES: [number, number] = [0, 1440];
 
-function invalid(message: string): AwsError {
-  return new AwsError('InvalidParameterException', message);
-}
-
 const record = (value: unknown): Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -37,7 +33,7 @@ const record = (value: unknown): Record<string, unknown> =>
 function number(value: unknown, fallback: number, name: string, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(`${name} must be between ${min} and ${max}.`);
+    throw invalidParameter(`${name} must be between ${min} and ${max}.`);
   }
   return value;
 }
@@ -68,7 +64,7 @@ export function mergeStrategy(
   const given = record(givenRaw);
   const strategy = typeof given.strategy === 'string' ? given.strategy : base.strategy;
   if (!STRATEGIES.includes(strategy as StrategyName)) {
-    throw invalid(`strategy must be one of ${STRATEGIES.join(', ')}.`);
+    throw invalidParameter(`strategy must be one of ${STRATEGIES.join(', ')}.`);
   }
   const out: StrategyFields & { strategy: string } = { strategy };
   // Checked for every strategy, ROLLING included, though only the staged ones keep it.

@@ -4,6 +4,7 @@ import { failureLine } from '../failure.js';
 import { revisionName } from './judge.js';
 import { loadBalancerInfo } from './strategy.js';
 import type { RolloutResult } from './watch.js';
+import { realSleep, type PollOptions } from './polling.js';
 
 /**
  * Services with the CODE_DEPLOY deployment controller: UpdateService cannot change their task definition, so
@@ -59,7 +60,10 @@ export function judgeCodeDeploy(info: DeploymentInfo | undefined): CodeDeployVer
   }
 }
 
-/** One line per lifecycle event whose status changed, and the task sets' traffic weights when they moved. */
+/**
+ * One line per lifecycle event whose status changed (not for events still Pending when first seen), and
+ * the task sets' traffic weights when they moved.
+ */
 export class TargetTracker {
   private readonly events = new Map<string, string>();
   private weights = '';
@@ -70,8 +74,11 @@ export class TargetTracker {
     for (const e of ecs?.lifecycleEvents ?? []) {
       const key = e.lifecycleEventName ?? '?';
       const status = e.status ?? '?';
-      if (this.events.get(key) === status) continue;
+      const before = this.events.get(key);
+      if (before === status) continue;
       this.events.set(key, status);
+      // CodeDeploy lists every event from the start, Pending: only a move says something.
+      if (before === undefined && status === 'Pending') continue;
       const diag = e.diagnostics?.message ? `: ${e.diagnostics.message}` : '';
       lines.push(`lifecycle event ${key} ${status}${diag}`);
     }
@@ -84,23 +91,16 @@ export class TargetTracker {
   }
 }
 
-export interface CodeDeployArgs {
+export interface CodeDeployArgs extends PollOptions {
   region: string;
   cluster: string;
   service: Service;
   taskDefinitionArn: string;
   application: string;
   deploymentGroup: string;
-  pollSeconds: number;
-  timeoutMinutes: number;
-  log: (line: string) => void;
   /** Tests pass a client; the action builds one from the region (and AWS_ENDPOINT_URL_CODEDEPLOY). */
   client?: CodeDeployClient;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates the deployment and watches it; never throws for a failed deployment (the result says so). */
 export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<RolloutResult> {

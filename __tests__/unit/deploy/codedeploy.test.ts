@@ -11,7 +11,12 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { appSpecContent, deployWithCodeDeploy, judgeCodeDeploy } from '../../../src/deploy/codedeploy.js';
+import {
+  appSpecContent,
+  deployWithCodeDeploy,
+  judgeCodeDeploy,
+  TargetTracker,
+} from '../../../src/deploy/codedeploy.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:8';
 const service: Service = {
@@ -108,6 +113,38 @@ async function run(timeoutMinutes = 5) {
 
 beforeEach(() => {
   cd.reset();
+});
+
+describe('the lifecycle event lines', () => {
+  it('say nothing of events still Pending when first seen, then follow every move', () => {
+    const tracker = new TargetTracker();
+    const first = target(
+      [
+        ['BeforeInstall', 'Succeeded'],
+        ['Install', 'InProgress'],
+        ['AllowTraffic', 'Pending'],
+      ],
+      [['Blue', 100]],
+    );
+    expect(tracker.changes(first)).toEqual([
+      'lifecycle event BeforeInstall Succeeded',
+      'lifecycle event Install InProgress',
+      'traffic: Blue 100%',
+    ]);
+    expect(tracker.changes(first)).toEqual([]);
+    const failed = target(
+      [
+        ['BeforeInstall', 'Succeeded'],
+        ['Install', 'Failed'],
+        ['AllowTraffic', 'Skipped'],
+      ],
+      [['Blue', 100]],
+    );
+    expect(tracker.changes(failed)).toEqual([
+      'lifecycle event Install Failed',
+      'lifecycle event AllowTraffic Skipped',
+    ]);
+  });
 });
 
 describe('a CodeDeploy deployment', () => {

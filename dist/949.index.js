@@ -1,5 +1,5 @@
-export const id = 723;
-export const ids = [723];
+export const id = 949;
+export const ids = [949];
 export const modules = {
 
 /***/ 8603:
@@ -98,7 +98,7 @@ function parseDigestFromPushOutput(output) {
 
 /***/ }),
 
-/***/ 723:
+/***/ 9949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -322,13 +322,7 @@ function conclusiveFailure(service, stoppedTasks, since, breakerStatus) {
         placementFailure(service, since));
 }
 
-;// CONCATENATED MODULE: ./src/deploy/judge.ts
-
-
-const NOT_DONE = { done: false };
-function failed(reason, state = 'FAILED', rollback) {
-    return { done: true, success: false, state, reason, ...(rollback ? { rollback } : {}) };
-}
+;// CONCATENATED MODULE: ./src/deploy/identify.ts
 /** `arn:...:task-definition/web:7` → `web:7`; anything else is shown as given. */
 function revisionName(taskDefinition) {
     if (!taskDefinition)
@@ -361,16 +355,23 @@ function ourDeployment(service, target) {
         .filter((d) => sameTaskDefinition(d.taskDefinition, target.taskDefinitionArn))
         .sort((x, y) => (y.createdAt?.getTime() ?? 0) - (x.createdAt?.getTime() ?? 0))[0];
 }
-function circuitBreakerNote(sd) {
-    const cb = sd.deploymentCircuitBreaker;
-    const alarms = sd.alarms?.triggeredAlarmNames ?? [];
-    const notes = [];
-    if (cb?.status === 'TRIGGERED') {
-        notes.push(`circuit breaker triggered after ${cb.failureCount ?? '?'} failed tasks (threshold ${cb.threshold ?? '?'})`);
+/** What the service runs now, for "rolled back to ..." when ours is no longer PRIMARY. */
+function currentRevision(service, target) {
+    const primary = primaryDeployment(service);
+    if (primary && !sameTaskDefinition(primary.taskDefinition, target.taskDefinitionArn)) {
+        return revisionName(primary.taskDefinition);
     }
-    if (alarms.length > 0)
-        notes.push(`alarms in ALARM: ${alarms.join(', ')}`);
-    return notes.length > 0 ? ` (${notes.join('; ')})` : '';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/rollout.ts
+
+const NOT_DONE = { done: false };
+function succeeded(reason) {
+    return { done: true, success: true, state: 'SUCCESSFUL', reason };
+}
+function failed(reason, state = 'FAILED', rollback) {
+    return { done: true, success: false, state, reason, ...(rollback ? { rollback } : {}) };
 }
 function withReason(text, reason) {
     return reason ? `${text}: ${reason}` : text;
@@ -389,20 +390,27 @@ function lastFailure(tasks) {
     const details = [...exits, ...sick];
     return `; last failed task ${taskId(task.taskArn)}: ${task.stoppedReason ?? 'no reason given'}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
-/** What the service runs now, for "rolled back to ..." when ours is no longer PRIMARY. */
-function currentRevision(service, target) {
-    const primary = primaryDeployment(service);
-    if (primary && !sameTaskDefinition(primary.taskDefinition, target.taskDefinitionArn)) {
-        return revisionName(primary.taskDefinition);
+
+;// CONCATENATED MODULE: ./src/deploy/judge-service-deployment.ts
+
+
+function circuitBreakerNote(sd) {
+    const cb = sd.deploymentCircuitBreaker;
+    const alarms = sd.alarms?.triggeredAlarmNames ?? [];
+    const notes = [];
+    if (cb?.status === 'TRIGGERED') {
+        notes.push(`circuit breaker triggered after ${cb.failureCount ?? '?'} failed tasks (threshold ${cb.threshold ?? '?'})`);
     }
-    return undefined;
+    if (alarms.length > 0)
+        notes.push(`alarms in ALARM: ${alarms.join(', ')}`);
+    return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 /** A rollback ECS runs on the failed rollout's own service deployment, seen from the revision it returns to. */
 function judgeRollback(sd, target) {
     const back = revisionName(target.taskDefinitionArn);
     switch (sd.status) {
         case 'ROLLBACK_SUCCESSFUL':
-            return { done: true, success: true, state: 'SUCCESSFUL', reason: `the service is back on ${back}` };
+            return succeeded(`the service is back on ${back}`);
         case 'ROLLBACK_FAILED':
         case 'STOPPED':
             return failed(withReason(`The rollback to ${back} ended ${sd.status}`, sd.statusReason));
@@ -410,6 +418,10 @@ function judgeRollback(sd, target) {
             return NOT_DONE;
     }
 }
+/**
+ * The verdict of our service deployment's status. judge.ts asks it first and falls back on the service's
+ * deployments only while it says nothing final, or when the service-deployment API is not available.
+ */
 function judgeServiceDeployment(sd, snapshot, target) {
     if (target.rollingBack)
         return judgeRollback(sd, target);
@@ -422,12 +434,7 @@ function judgeServiceDeployment(sd, snapshot, target) {
             if (backOn) {
                 return failed(`The deployment of ${ours} finished, but the service now runs ${backOn}: someone else deployed`);
             }
-            return {
-                done: true,
-                success: true,
-                state: 'SUCCESSFUL',
-                reason: `ECS reports the deployment of ${ours} SUCCESSFUL`,
-            };
+            return succeeded(`ECS reports the deployment of ${ours} SUCCESSFUL`);
         }
         case 'ROLLBACK_SUCCESSFUL': {
             const verdict = failed(withReason(`ECS rolled back the deployment of ${ours}; the service is back on ${backOn ?? 'the previous revision'}${note}`, sd.statusReason) + lastFailure(snapshot.stoppedTasks), 'ROLLED_BACK');
@@ -451,6 +458,15 @@ function judgeServiceDeployment(sd, snapshot, target) {
             return NOT_DONE;
     }
 }
+
+;// CONCATENATED MODULE: ./src/deploy/judge.ts
+
+
+
+
+// Most of src/deploy (and its tests) imports a rollout's vocabulary from here, where it used to live.
+
+
 /**
  * ECS's verdict on our rollout, from one snapshot. Pure: no clock, no I/O. It never infers success
  * from counts alone while ECS still reports the rollout in progress, and it treats "the service no
@@ -497,12 +513,7 @@ function judge(snapshot, target) {
         const noRolloutState = ours.rolloutState === undefined;
         const full = ours.runningCount === ours.desiredCount && (ours.pendingCount ?? 0) === 0;
         if ((rolloutDone || noRolloutState) && full) {
-            return {
-                done: true,
-                success: true,
-                state: 'SUCCESSFUL',
-                reason: `${name} is the only deployment, ${rolloutDone ? 'COMPLETED, ' : ''}running ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0}`,
-            };
+            return succeeded(`${name} is the only deployment, ${rolloutDone ? 'COMPLETED, ' : ''}running ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0}`);
         }
     }
     return NOT_DONE;
@@ -533,7 +544,11 @@ function describePending(snapshot, target) {
     return parts.length > 0 ? parts.join('; ') : 'no state reported by ECS';
 }
 
+;// CONCATENATED MODULE: ./src/deploy/polling.ts
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 ;// CONCATENATED MODULE: ./src/deploy/run-task.ts
+
 
 
 
@@ -637,7 +652,6 @@ function taskOutcome(task, containers) {
     const codes = exits.filter((e) => e.essential).map((e) => `${e.container} exited 0`);
     return { success: true, reason: `One-off task ${id} succeeded: ${codes.join(', ')}`, exits };
 }
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function refusal(err, what, action) {
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
     switch (classifyAwsError(err)) {
@@ -881,6 +895,7 @@ function trafficLine(sd) {
 
 
 
+
 /**
  * Services with the CODE_DEPLOY deployment controller: UpdateService cannot change their task definition, so
  * the step creates a CodeDeploy deployment whose AppSpec points at the new revision and polls GetDeployment
@@ -928,7 +943,10 @@ function judgeCodeDeploy(info) {
             return { done: false };
     }
 }
-/** One line per lifecycle event whose status changed, and the task sets' traffic weights when they moved. */
+/**
+ * One line per lifecycle event whose status changed (not for events still Pending when first seen), and
+ * the task sets' traffic weights when they moved.
+ */
 class TargetTracker {
     events = new Map();
     weights = '';
@@ -938,9 +956,13 @@ class TargetTracker {
         for (const e of ecs?.lifecycleEvents ?? []) {
             const key = e.lifecycleEventName ?? '?';
             const status = e.status ?? '?';
-            if (this.events.get(key) === status)
+            const before = this.events.get(key);
+            if (before === status)
                 continue;
             this.events.set(key, status);
+            // CodeDeploy lists every event from the start, Pending: only a move says something.
+            if (before === undefined && status === 'Pending')
+                continue;
             const diag = e.diagnostics?.message ? `: ${e.diagnostics.message}` : '';
             lines.push(`lifecycle event ${key} ${status}${diag}`);
         }
@@ -953,14 +975,13 @@ class TargetTracker {
         return lines;
     }
 }
-const codedeploy_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Creates the deployment and watches it; never throws for a failed deployment (the result says so). */
 async function deployWithCodeDeploy(args) {
     const sdk = await __webpack_require__.e(/* import() */ 507).then(__webpack_require__.t.bind(__webpack_require__, 7507, 19));
     const client = args.client ??
         new sdk.CodeDeployClient({ region: args.region, maxAttempts: 8, customUserAgent: 'ecs-ship/0.1.0' });
     const now = args.now ?? Date.now;
-    const sleep = args.sleep ?? codedeploy_realSleep;
+    const sleep = args.sleep ?? realSleep;
     const started = now();
     const timeline = [];
     const print = (text) => {
@@ -1244,14 +1265,12 @@ class ChangeTracker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/watch.ts
-
+;// CONCATENATED MODULE: ./src/deploy/snapshot-reader.ts
 
 
 
 // ECS timestamps come from AWS's clock, startedAt from the runner's; allow for drift between them.
 const CLOCK_SKEW_MS = 5 * 60_000;
-const MAX_BACKOFF_MS = 30_000;
 const CALL_TIMEOUT_MS = 30_000;
 /** An ECS call that failed, with the IAM action it needed so the verdict can name it. */
 class CallError extends Error {
@@ -1263,46 +1282,49 @@ class CallError extends Error {
         this.cause = cause;
     }
 }
-const watch_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function serviceName(service) {
     // ListTasks wants a bare name; the input may be a service ARN (…:service/cluster/name).
     return service.slice(service.lastIndexOf('/') + 1);
 }
-function elapsed(ms) {
-    return `[${String(Math.max(0, Math.round(ms / 1000))).padStart(4)}s]`;
-}
-class Watcher {
+/**
+ * Reads what ECS says about one rollout, a Snapshot per poll. It keeps what must survive between polls:
+ * which service deployment is ours, the stopped tasks already reported, the revisions already described.
+ */
+class SnapshotReader {
     ecs;
     target;
-    opts;
-    sleep;
-    now;
-    tracker;
-    timeline = [];
+    print;
     seenTasks = new Set();
     stoppedTasks = [];
     revisionTaskDefs = new Map();
     sdMode = 'search';
     sdArn;
-    constructor(ecs, target, opts) {
+    constructor(ecs, target, 
+    /** For what the reader finds out once: which service deployment it follows, or that it cannot. */
+    print) {
         this.ecs = ecs;
         this.target = target;
-        this.opts = opts;
-        this.sleep = opts.sleep ?? watch_realSleep;
-        this.now = opts.now ?? Date.now;
-        this.tracker = new ChangeTracker(target);
+        this.print = print;
         if (target.serviceDeploymentArn) {
             this.sdMode = 'follow';
             this.sdArn = target.serviceDeploymentArn;
         }
     }
-    /** `news` = false for the per-poll repeat of an unchanged deployment line: logged, not in the timeline. */
-    print(text, news = true) {
-        const at = this.now();
-        const line = `${elapsed(at - this.target.startedAt.getTime())} ${text}`;
-        if (news)
-            this.timeline.push({ at: new Date(at), text: line });
-        this.opts.log(line);
+    /** The service deployment followed, once found. */
+    get serviceDeploymentArn() {
+        return this.sdArn;
+    }
+    /** Before the first poll answers: nothing seen, but the stopped tasks collected so far all the same. */
+    empty() {
+        return { service: undefined, serviceDeployment: undefined, stoppedTasks: this.stoppedTasks };
+    }
+    /** One poll; `newly` = the stopped tasks of ours this poll saw first. Throws CallError. */
+    async read() {
+        const service = await this.describeService();
+        // A deleted service is a verdict already; its deployments and tasks add nothing.
+        const serviceDeployment = service ? await this.serviceDeployment() : undefined;
+        const newly = service ? await this.newlyStoppedTasks() : [];
+        return { snapshot: { service, serviceDeployment, stoppedTasks: this.stoppedTasks }, newly };
     }
     // The operation is named here, not read from the command's class name, which a minifier may mangle.
     // Each call gets its own time limit so one hung connection cannot hold the watch past its timeout.
@@ -1401,13 +1423,51 @@ class Watcher {
         this.stoppedTasks.push(...fresh);
         return fresh;
     }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/watch.ts
+
+
+
+
+
+
+
+const MAX_BACKOFF_MS = 30_000;
+function elapsed(ms) {
+    return `[${String(Math.max(0, Math.round(ms / 1000))).padStart(4)}s]`;
+}
+class Watcher {
+    target;
+    opts;
+    sleep;
+    now;
+    tracker;
+    reader;
+    timeline = [];
+    constructor(ecs, target, opts) {
+        this.target = target;
+        this.opts = opts;
+        this.sleep = opts.sleep ?? realSleep;
+        this.now = opts.now ?? Date.now;
+        this.tracker = new ChangeTracker(target);
+        this.reader = new SnapshotReader(ecs, target, (text) => this.print(text));
+    }
+    /** `news` = false for the per-poll repeat of an unchanged deployment line: logged, not in the timeline. */
+    print(text, news = true) {
+        const at = this.now();
+        const line = `${elapsed(at - this.target.startedAt.getTime())} ${text}`;
+        if (news)
+            this.timeline.push({ at: new Date(at), text: line });
+        this.opts.log(line);
+    }
     result(state, success, reason, snapshot, extra = {}) {
         return {
             ...extra,
             state,
             success,
             reason,
-            serviceDeploymentArn: this.sdArn,
+            serviceDeploymentArn: this.reader.serviceDeploymentArn,
             deploymentId: this.target.deploymentId ?? ourDeployment(snapshot.service, this.target)?.id,
             durationMs: Math.max(0, this.now() - this.target.startedAt.getTime()),
             timeline: this.timeline,
@@ -1417,16 +1477,15 @@ class Watcher {
         const action = err instanceof CallError ? err.action : 'ecs';
         const cause = err instanceof CallError ? err.cause : err;
         const detail = `${errorName(cause)}: ${cause instanceof Error ? cause.message : String(cause)}`;
-        const fail = (reason) => ({ done: true, success: false, state: 'FAILED', reason });
         switch (classifyAwsError(cause)) {
             case 'transient':
                 return 'retry';
             case 'denied':
-                return fail(`Access denied for ${action}: allow it in the deploy role's IAM policy (${detail})`);
+                return failed(`Access denied for ${action}: allow it in the deploy role's IAM policy (${detail})`);
             case 'not-found':
-                return fail(`Service ${this.target.service} in cluster ${this.target.cluster} not found (${detail})`);
+                return failed(`Service ${this.target.service} in cluster ${this.target.cluster} not found (${detail})`);
             default:
-                return fail(`${action} failed: ${detail}`);
+                return failed(`${action} failed: ${detail}`);
         }
     }
     async run() {
@@ -1435,22 +1494,15 @@ class Watcher {
         const rev = revisionName(this.target.taskDefinitionArn);
         this.print(`watching ${rev} roll out on ${this.target.service} (cluster ${this.target.cluster}); ` +
             `polling every ${this.opts.pollSeconds}s, timeout ${this.opts.timeoutMinutes} min`);
-        let last = {
-            service: undefined,
-            serviceDeployment: undefined,
-            stoppedTasks: this.stoppedTasks,
-        };
+        let last = this.reader.empty();
         let polled = false;
         let failures = 0;
         let lastError;
         for (;;) {
             let verdict;
             try {
-                const service = await this.describeService();
-                // A deleted service is a verdict already; its deployments and tasks add nothing.
-                const serviceDeployment = service ? await this.serviceDeployment() : undefined;
-                const newly = service ? await this.newlyStoppedTasks() : [];
-                last = { service, serviceDeployment, stoppedTasks: this.stoppedTasks };
+                const { snapshot, newly } = await this.reader.read();
+                last = snapshot;
                 polled = true;
                 failures = 0;
                 lastError = undefined;

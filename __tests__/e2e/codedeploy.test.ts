@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentGroupCommand,
+} from '@aws-sdk/client-codedeploy';
+import { CreateServiceCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
+import { startEnvironment, type Environment } from '../../sandbox/environment.js';
+import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
+import { sandboxEcs, waitSteady } from '../../sandbox/seed.js';
+
+/**
+ * A service with the CODE_DEPLOY deployment controller, deployed by the bundled action run as the runner
+ * runs it, against the sandbox's CodeDeploy (AWS_ENDPOINT_URL_CODEDEPLOY from startEnvironment): the step
+ * creates a CodeDeploy deployment instead of calling UpdateService and follows it to CodeDeploy's verdict.
+ * Images outside the sandbox's registry count as pullable, so nothing is pushed and no docker is needed.
+ */
+
+let environment: Environment;
+let ecs: ECSClient;
+let codeDeploy: CodeDeployClient;
+
+beforeAll(async () => {
+  environment = await startEnvironment({ timeScale: 60, docker: false });
+  ecs = sandboxEcs(environment.env);
+  codeDeploy = new CodeDeployClient({
+    region: 'us-east-1',
+    endpoint: environment.env.AWS_ENDPOINT_URL_CODEDEPLOY ?? '',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+  });
+  await codeDeploy.send(new CreateApplicationCommand({ applicationName: 'shop', computePlatform: 'ECS' }));
+}, 60_000);
+
+afterAll(async () => {
+  codeDeploy?.destroy();
+  await environment?.stop();
+});
+
+const FIRST = 'public.ecr.aws/nginx/nginx:1.26';
+
+/** A steady CODE_DEPLOY service (container `app` on port 8080 behind a load balancer) and its deployment group. */
+async function seedCodeDeployService(name: string, autoRollback: boolean): Promise<string> {
+  const registered = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: name,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        { name: 'app', image: FIRST, essential: true, portMappings: [{ containerPort: 8080 }] },
+      ],
+    }),
+  );
+  const first = registered.taskDefinition?.taskDefinitionArn ?? '';
+  await ecs.send(
+    new CreateServiceCommand({
+      serviceName: name,
+      taskDefinition: first,
+      desiredCount: 2,
+      launchType: 'FARGATE',
+      deploymentController: { type: 'CODE_DEPLOY' },
+      loadBalancers: [{ targetGroupArn: `arn:tg/${name}-blue`, containerName: 'app', containerPort: 8080 }],
+    }),
+  );
+  await waitSteady(ecs, name);
+  await codeDeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: 'shop',
+      deploymentGroupName: `${name}-group`,
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+      ecsServices: [{ clusterName: 'default', serviceName: name }],
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      loadBalancerInfo: {
+        targetGroupPairInfoList: [{ targetGroups: [{ name: `${name}-blue` }, { name: `${name}-green` }] }],
+      },
+      // One minute of both task sets after the shift: one real second at time scale 60.
+      blueGreenDeploymentConfiguration: {
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
+      },
+      autoRollbackConfiguration: {
+        enabled: autoRollback,
+        events: autoRollback ? ['DEPLOYMENT_FAILURE'] : [],
+      },
+    }),
+  );
+  return first;
+}
+
+function deploy(name: string, inputs: Record<string, string>): Promise<{ main: StepResult }> {
+  return runAction({
+    inputs: {
+      service: name,
+      'codedeploy-application': 'shop',
+      'codedeploy-deployment-group': `${name}-group`,
+      'poll-seconds': '0.1',
+      ...inputs,
+    },
+    env: environment.env,
+    post: false,
+  });
+}
+
+/** The step's log lines without the elapsed-time prefix. */
+const lines = (main: StepResult) => main.stdout.split('\n').map((l) => l.replace(/^\[\s*\d+s\] /, ''));
+
+const calls = (operation: string) => environment.aws.requests.filter((r) => r.operation === operation);
+
+describe('a CODE_DEPLOY service', () => {
+  it('is deployed through CodeDeploy: lifecycle events and traffic in the log, the service on the new revision', async () => {
+    await seedCodeDeployService('cart', false);
+    const { main } = await deploy('cart', { containers: 'app=public.ecr.aws/nginx/nginx:1.27' });
+    expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
+    expect(main.outputs['rollout-state']).toBe('SUCCESSFUL');
+    const revision = main.outputs['task-definition-arn'] ?? '';
+    expect(revision).toMatch(/task-definition\/cart:2$/);
+
+    // No UpdateService at all; one CreateDeployment whose AppSpec names the registered revision.
+    expect(calls('UpdateService')).toHaveLength(0);
+    expect(calls('CreateDeployment')).toHaveLength(1);
+    const deployment = [...environment.aws.state.codeDeploy.deployments.values()].find(
+      (d) => d.group.name === 'cart-group',
+    );
+    expect(JSON.parse(deployment?.appSpec ?? '{}')).toMatchObject({
+      Resources: [
+        {
+          TargetService: {
+            Type: 'AWS::ECS::Service',
+            Properties: {
+              TaskDefinition: revision,
+              LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 8080 },
+            },
+          },
+        },
+      ],
+    });
+    expect(main.outputs['deployment-id']).toBe(deployment?.id);
+
+    const log = lines(main);
+    expect(log).toContain(
+      `CodeDeploy deployment ${deployment?.id} of cart:2 created (application shop, group cart-group); polling every 0.1s, timeout 30 min`,
+    );
+    // The events as they move, in CodeDeploy's order, and the traffic from blue to green.
+    const events = log.filter((l) => l.startsWith('lifecycle event '));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'lifecycle event Install InProgress',
+        'lifecycle event Install Succeeded',
+        'lifecycle event AllowTraffic InProgress',
+        'lifecycle event AfterAllowTraffic Succeeded',
+      ]),
+    );
+    expect(events.filter((l) => l.endsWith(' Pending'))).toEqual([]);
+    expect(events.indexOf('lifecycle event Install Succeeded')).toBeLessThan(
+      events.indexOf('lifecycle event AllowTraffic InProgress'),
+    );
+    const traffic = log.filter((l) => l.startsWith('traffic: '));
+    expect(traffic).toEqual(['traffic: Blue 100%, Green 0%', 'traffic: Blue 0%, Green 100%']);
+    const statuses = log.filter((l) => /^CodeDeploy deployment \w+$/.test(l));
+    expect(statuses).toEqual(
+      expect.arrayContaining(['CodeDeploy deployment InProgress', 'CodeDeploy deployment Baking']),
+    );
+    expect(statuses.at(-1)).toBe('CodeDeploy deployment Succeeded');
+
+    const service = environment.aws.state.service('cart');
+    expect(service?.taskDefinition).toBe(revision);
+    expect(service?.deployments?.map((d) => d.taskDefinition)).toEqual([revision]);
+    const alive = environment.aws.state.tasksOf('cart').filter((t) => t.desiredStatus === 'RUNNING');
+    expect(alive.map((t) => t.taskDefinitionArn)).toEqual([revision, revision]);
+  }, 60_000);
+
+  it("fails with CodeDeploy's error when the new tasks never become healthy; the group's rollback keeps the old revision", async () => {
+    const first = await seedCodeDeployService('till', true);
+    // The real pull check: this image was never pushed to the sandbox's registry.
+    const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-cd-')), 'td.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        family: 'till',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          { name: 'app', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] },
+          { name: 'agent', image: `${environment.registry.host}/never-pushed:v1`, essential: true },
+        ],
+      }),
+    );
+    // AWS waits 60 minutes for a healthy replacement; a minute is one real second here.
+    environment.aws.state.codeDeploy.installTimeoutSeconds = 60;
+    let main: StepResult;
+    try {
+      ({ main } = await deploy('till', { 'task-definition': file, containers: `app=${FIRST}` }));
+    } finally {
+      environment.aws.state.codeDeploy.installTimeoutSeconds = 3600;
+    }
+    expect(main.code).toBe(1);
+    expect(main.outputs['rollout-state']).toBe('FAILED');
+    const [error] = errorLines(main);
+    expect(error).toContain(`Failed: ECS_UPDATE_ERROR: ${INSTALL_TIMEOUT_MESSAGE}`);
+    expect(error).toMatch(/CodeDeploy rolled back in d-[A-Z0-9]{9}/);
+    expect(lines(main)).toContain(`lifecycle event Install Failed: ${INSTALL_TIMEOUT_MESSAGE}`);
+    expect(lines(main).filter((l) => l.startsWith('traffic: '))).toEqual(['traffic: Blue 100%, Green 0%']);
+
+    // The rollback puts the service back on the revision it ran before.
+    await waitSteady(ecs, 'till');
+    expect(environment.aws.state.service('till')?.taskDefinition).toBe(first);
+    const alive = environment.aws.state.tasksOf('till').filter((t) => t.desiredStatus === 'RUNNING');
+    expect(alive.map((t) => t.taskDefinitionArn)).toEqual([first, first]);
+    expect(calls('UpdateService')).toHaveLength(0);
+  }, 60_000);
+});
