@@ -39,6 +39,8 @@ try {
   });
   console.log('\n== Outputs');
   for (const [name, value] of Object.entries(main.outputs)) console.log(`${name}=${value}`);
+  console.log('\n== Job summary (Markdown, as the run page renders it)');
+  console.log(main.summary.trim());
   console.log(
     `\n== Step exited ${main.code}; post step exited ${post?.code}; ${Math.round((Date.now() - started) / 1000)} s in all`,
   );
