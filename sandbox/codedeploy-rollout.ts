@@ -90,7 +90,13 @@ function start(d: CodeDeployDeployment, now: number): void {
   }
 }
 
-function finishFailed(d: CodeDeployDeployment, code: string, message: string, now: number): void {
+function finishFailed(
+  d: CodeDeployDeployment,
+  code: string,
+  message: string,
+  now: number,
+  status: 'Failed' | 'Stopped' = 'Failed',
+): void {
   const current = d.events.find((e) => e.status === 'InProgress');
   if (current) {
     current.status = 'Failed';
@@ -98,21 +104,28 @@ function finishFailed(d: CodeDeployDeployment, code: string, message: string, no
     current.diagnostics = { errorCode: 'UnknownError', message };
   }
   for (const e of d.events) if (e.status === 'Pending') e.status = 'Skipped';
-  d.status = 'Failed';
+  d.status = status;
   d.errorInformation = { code, message };
   d.completeTime = now;
 }
 
-/** Install timed out: fail, then either roll the service back to blue (a rollback deployment) or stop green. */
-function failInstall(state: CodeDeployState, d: CodeDeployDeployment, now: number): void {
-  finishFailed(d, 'ECS_UPDATE_ERROR', INSTALL_TIMEOUT_MESSAGE, now);
+/**
+ * Ends a deployment in progress (an Install timeout, or StopDeployment): `rollback` = a rollback deployment
+ * puts the service back on blue; otherwise green launches no more tasks and blue keeps serving.
+ */
+function endDeployment(
+  state: CodeDeployState,
+  d: CodeDeployDeployment,
+  how: { status: 'Failed' | 'Stopped'; code: string; message: string; rollback: boolean },
+  now: number,
+): void {
+  finishFailed(d, how.code, how.message, now, how.status);
   const service = groupService(d.group);
   const sd = serviceDeploymentOf(d);
   const green = service?.deployments.find((x) => x.id === d.greenId);
   if (!service || !sd || !green) return;
   const previous = lastGoodDeployment(service, green);
-  const { autoRollback } = d.group;
-  if (autoRollback.enabled && autoRollback.events.includes('DEPLOYMENT_FAILURE') && previous) {
+  if (how.rollback && previous) {
     const r = newDeployment(
       d.group,
       {
@@ -135,20 +148,51 @@ function failInstall(state: CodeDeployState, d: CodeDeployDeployment, now: numbe
     state.deployments.set(r.id, r);
     d.rollbackInfo = {
       rollbackDeploymentId: r.id,
-      rollbackMessage: `Deployment ${d.id} failed; CodeDeploy rolled back in ${r.id}.`,
+      rollbackMessage: `Deployment ${d.id} ${how.status.toLowerCase()}; CodeDeploy rolled back in ${r.id}.`,
     };
-    rollBack(service, green, previous, sd, INSTALL_TIMEOUT_MESSAGE, now);
+    rollBack(service, green, previous, sd, how.message, now);
     return;
   }
-  // No rollback: green launches no more tasks; blue, which never lost its traffic, keeps running.
   green.rolloutState = 'FAILED';
-  green.rolloutStateReason = INSTALL_TIMEOUT_MESSAGE;
+  green.rolloutStateReason = how.message;
   green.updatedAt = now;
   sd.status = 'STOPPED';
-  sd.statusReason = INSTALL_TIMEOUT_MESSAGE;
+  sd.statusReason = how.message;
   sd.stoppedAt = now;
   sd.finishedAt = now;
   sd.updatedAt = now;
+}
+
+/** Install timed out: fail, rolling back when the group's automatic rollback covers DEPLOYMENT_FAILURE. */
+function failInstall(state: CodeDeployState, d: CodeDeployDeployment, now: number): void {
+  const { autoRollback } = d.group;
+  const rollback = autoRollback.enabled && autoRollback.events.includes('DEPLOYMENT_FAILURE');
+  endDeployment(
+    state,
+    d,
+    { status: 'Failed', code: 'ECS_UPDATE_ERROR', message: INSTALL_TIMEOUT_MESSAGE, rollback },
+    now,
+  );
+}
+
+export const STOP_MESSAGE = 'The deployment was stopped by a StopDeployment request.';
+
+/**
+ * StopDeployment on a deployment in progress: Stopped (MANUAL_STOP); `autoRollbackEnabled` rolls the service
+ * back to blue in a rollback deployment, as CodeDeploy does. A deployment still Created has no green yet.
+ */
+export function stopDeployment(
+  state: CodeDeployState,
+  d: CodeDeployDeployment,
+  autoRollbackEnabled: boolean,
+  now: number,
+): void {
+  endDeployment(
+    state,
+    d,
+    { status: 'Stopped', code: 'MANUAL_STOP', message: STOP_MESSAGE, rollback: autoRollbackEnabled },
+    now,
+  );
 }
 
 function tickDeployment(state: CodeDeployState, d: CodeDeployDeployment, clock: Clock): void {

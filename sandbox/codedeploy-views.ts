@@ -14,6 +14,7 @@ export function targetIdOf(d: CodeDeployDeployment): string {
 function targetStatus(d: CodeDeployDeployment): string {
   if (d.status === 'Created') return 'Pending';
   if (d.status === 'Succeeded' || d.status === 'Failed') return d.status;
+  if (d.status === 'Stopped') return 'Failed';
   return 'InProgress';
 }
 
@@ -55,7 +56,7 @@ function taskSets(d: CodeDeployDeployment, ecs: EcsState, service: Service): Rec
   const greenWeight =
     d.status === 'Succeeded' && d.creator === 'user'
       ? 100
-      : d.status === 'Failed' || d.creator !== 'user'
+      : d.status === 'Failed' || d.status === 'Stopped' || d.creator !== 'user'
         ? 0
         : (requested ?? 0);
   const tasks = serviceTasks(ecs, service).filter(isAlive);

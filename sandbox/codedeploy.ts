@@ -9,6 +9,7 @@ import {
   type DeploymentGroup,
   type DeploymentStatus,
 } from './codedeploy-model.js';
+import { STOP_MESSAGE, stopDeployment } from './codedeploy-rollout.js';
 import { codeDeployDeploymentView, ecsTargetView, targetIdOf } from './codedeploy-views.js';
 import { findService } from './ecs/services.js';
 import { findTaskDefinition } from './ecs/taskdefs.js';
@@ -249,6 +250,17 @@ export function handleCodeDeploy(
         );
       }
       return { deploymentTarget: { deploymentTargetType: 'ECSTarget', ecsTarget: ecsTargetView(d) } };
+    }
+    case 'StopDeployment': {
+      const d = requireDeployment(state, body);
+      if (!ACTIVE.includes(d.status)) {
+        throw new AwsError(
+          'DeploymentAlreadyCompletedException',
+          `The deployment ${d.id} is already completed.`,
+        );
+      }
+      stopDeployment(state, d, body.autoRollbackEnabled === true, now);
+      return { status: 'Succeeded', statusMessage: STOP_MESSAGE };
     }
     default:
       throw new AwsError(

@@ -110,6 +110,60 @@ const lines = (main: StepResult) => main.stdout.split('\n').map((l) => l.replace
 
 const calls = (operation: string) => environment.aws.requests.filter((r) => r.operation === operation);
 
+// As __tests__/e2e/failures.test.ts measures: one poll, plus what the step does after its verdict.
+const POLL = 0.5;
+const WITHIN = POLL + 0.6;
+const POLLED = { 'poll-seconds': String(POLL) };
+// Waiting for CodeDeploy's rollback deployment: blue still runs, so it is back within a few polls.
+const ROLLBACK = 3 * POLL;
+
+/** A task definition file: container `app` on port 8080 (the load balancer's), plus `others`. */
+async function taskDefinitionFile(
+  family: string,
+  others: Array<Record<string, unknown>>,
+  app: Record<string, unknown> = {},
+): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-cd-')), 'td.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      family,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'placeholder',
+          essential: true,
+          portMappings: [{ containerPort: 8080 }],
+          ...app,
+        },
+        ...others,
+      ],
+    }),
+  );
+  return file;
+}
+
+/** When the sandbox first stopped a task of the new revision. */
+function firstStop(service: string, taskDefinitionArn: string | undefined): number {
+  const stops = environment.aws.state
+    .tasksOf(service)
+    .filter((t) => t.taskDefinitionArn === taskDefinitionArn && t.stoppedAt)
+    .map((t) => (t.stoppedAt as Date).getTime());
+  return Math.min(...stops);
+}
+
+const secondsBetween = (from: number, to: number) => (to - from) / 1000;
+
+function codeDeployDeployment(group: string, creator: 'user' | 'codeDeployRollback') {
+  return [...environment.aws.state.codeDeploy.deployments.values()].find(
+    (d) => d.group.name === group && d.creator === creator,
+  );
+}
+
 describe('a CODE_DEPLOY service', () => {
   it('is deployed through CodeDeploy: lifecycle events and traffic in the log, the service on the new revision', async () => {
     await seedCodeDeployService('cart', false);
@@ -173,44 +227,111 @@ describe('a CODE_DEPLOY service', () => {
     expect(alive.map((t) => t.taskDefinitionArn)).toEqual([revision, revision]);
   }, 60_000);
 
-  it("fails with CodeDeploy's error when the new tasks never become healthy; the group's rollback keeps the old revision", async () => {
-    const first = await seedCodeDeployService('till', true);
-    // The real pull check: this image was never pushed to the sandbox's registry.
-    const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-cd-')), 'td.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        family: 'till',
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          { name: 'app', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] },
-          { name: 'agent', image: `${environment.registry.host}/never-pushed:v1`, essential: true },
-        ],
-      }),
+  it('stops at the first task that cannot pull its image, and reports the rollback CodeDeploy made', async () => {
+    const first = await seedCodeDeployService('till', false);
+    const file = await taskDefinitionFile('till', [
+      // The real pull check: this image was never pushed to the sandbox's registry.
+      { name: 'agent', image: `${environment.registry.host}/never-pushed:v1`, essential: true },
+    ]);
+    const before = calls('StopDeployment').length;
+    const { main } = await deploy('till', { 'task-definition': file, containers: `app=${FIRST}`, ...POLLED });
+    expect(main.code).toBe(1);
+    expect(main.outputs['rollout-state']).toBe('ROLLED_BACK');
+    expect(main.outputs['rolled-back-to']).toBe(first);
+    const [error] = errorLines(main);
+    expect(error).toMatch(
+      /^::error::Rollout ROLLED_BACK: Task \w+ stopped: container 'agent' could not pull its image: CannotPullContainerError: .*never-pushed:v1/,
     );
+    expect(error).toMatch(
+      /ecs-ship stopped CodeDeploy deployment d-[A-Z0-9]{9}.*CodeDeploy rolled the service back to till:1 \(rollback deployment d-[A-Z0-9]{9} Succeeded\)/,
+    );
+    expect(lines(main)).toContain(
+      `stopping CodeDeploy deployment ${main.outputs['deployment-id']} with rollback`,
+    );
+
+    // Decided within one poll of the first stopped task, not at CodeDeploy's install timeout.
+    const revision = main.outputs['task-definition-arn'];
+    const stop = calls('StopDeployment').slice(before);
+    expect(stop).toHaveLength(1);
+    expect(
+      secondsBetween(firstStop('till', revision), stop[0]?.at.getTime() ?? Infinity),
+    ).toBeLessThanOrEqual(WITHIN);
+    expect(secondsBetween(firstStop('till', revision), main.endedAt)).toBeLessThanOrEqual(WITHIN + ROLLBACK);
+    const deployment = codeDeployDeployment('till-group', 'user');
+    expect(deployment?.status).toBe('Stopped');
+    expect(codeDeployDeployment('till-group', 'codeDeployRollback')?.status).toBe('Succeeded');
+
+    // Back on the revision it ran before, by CodeDeploy's rollback; no UpdateService from the step.
+    expect(environment.aws.state.service('till')?.taskDefinition).toBe(first);
+    await waitSteady(ecs, 'till');
+    const alive = environment.aws.state.tasksOf('till').filter((t) => t.desiredStatus === 'RUNNING');
+    expect(alive.map((t) => t.taskDefinitionArn)).toEqual([first, first]);
+    expect(calls('UpdateService')).toHaveLength(0);
+  }, 60_000);
+
+  it('rollback: false stops the deployment without a rollback: FAILED, the old task set keeps serving', async () => {
+    const first = await seedCodeDeployService('drawer', false);
+    const file = await taskDefinitionFile('drawer', [
+      {
+        name: 'agent',
+        image: 'public.ecr.aws/docker/library/busybox:1',
+        essential: true,
+        command: ['sh', '-c', 'exit 1'],
+      },
+    ]);
+    const { main } = await deploy('drawer', {
+      'task-definition': file,
+      containers: `app=${FIRST}`,
+      rollback: 'false',
+      ...POLLED,
+    });
+    expect(main.code).toBe(1);
+    expect(main.outputs['rollout-state']).toBe('FAILED');
+    expect(main.outputs['rolled-back-to']).toBe('');
+    expect(errorLines(main)[0]).toMatch(
+      /^::error::Rollout FAILED: Task \w+ stopped: essential container 'agent' exited with code 1.*ecs-ship stopped CodeDeploy deployment d-[A-Z0-9]{9}$/,
+    );
+    expect(lines(main)).toContain(
+      `stopping CodeDeploy deployment ${main.outputs['deployment-id']} without rollback (rollback: false)`,
+    );
+    const deployment = codeDeployDeployment('drawer-group', 'user');
+    expect(deployment?.status).toBe('Stopped');
+    expect(deployment?.rollbackInfo).toBeUndefined();
+    expect(codeDeployDeployment('drawer-group', 'codeDeployRollback')).toBeUndefined();
+    const alive = environment.aws.state.tasksOf('drawer').filter((t) => t.desiredStatus === 'RUNNING');
+    expect(alive.map((t) => t.taskDefinitionArn)).toEqual([first, first]);
+  }, 60_000);
+
+  it("with no stopped task to go on (never healthy), waits for CodeDeploy's install timeout and its group's rollback", async () => {
+    const first = await seedCodeDeployService('safe', true);
+    // Still in its start period when CodeDeploy gives up: never healthy, never stopped.
+    const file = await taskDefinitionFile('safe', [], {
+      healthCheck: { command: ['CMD-SHELL', 'exit 1'], startPeriod: 300, interval: 30, retries: 3 },
+    });
     // AWS waits 60 minutes for a healthy replacement; a minute is one real second here.
     environment.aws.state.codeDeploy.installTimeoutSeconds = 60;
+    const stops = calls('StopDeployment').length;
     let main: StepResult;
     try {
-      ({ main } = await deploy('till', { 'task-definition': file, containers: `app=${FIRST}` }));
+      ({ main } = await deploy('safe', { 'task-definition': file, containers: `app=${FIRST}` }));
     } finally {
       environment.aws.state.codeDeploy.installTimeoutSeconds = 3600;
     }
     expect(main.code).toBe(1);
-    expect(main.outputs['rollout-state']).toBe('FAILED');
+    expect(main.outputs['rollout-state']).toBe('ROLLED_BACK');
+    expect(main.outputs['rolled-back-to']).toBe(first);
     const [error] = errorLines(main);
     expect(error).toContain(`Failed: ECS_UPDATE_ERROR: ${INSTALL_TIMEOUT_MESSAGE}`);
-    expect(error).toMatch(/CodeDeploy rolled back in d-[A-Z0-9]{9}/);
+    expect(error).toMatch(
+      /CodeDeploy rolled the service back to safe:1 \(rollback deployment d-[A-Z0-9]{9} Succeeded\)/,
+    );
     expect(lines(main)).toContain(`lifecycle event Install Failed: ${INSTALL_TIMEOUT_MESSAGE}`);
     expect(lines(main).filter((l) => l.startsWith('traffic: '))).toEqual(['traffic: Blue 100%, Green 0%']);
+    expect(calls('StopDeployment')).toHaveLength(stops);
 
-    // The rollback puts the service back on the revision it ran before.
-    await waitSteady(ecs, 'till');
-    expect(environment.aws.state.service('till')?.taskDefinition).toBe(first);
-    const alive = environment.aws.state.tasksOf('till').filter((t) => t.desiredStatus === 'RUNNING');
+    expect(environment.aws.state.service('safe')?.taskDefinition).toBe(first);
+    await waitSteady(ecs, 'safe');
+    const alive = environment.aws.state.tasksOf('safe').filter((t) => t.desiredStatus === 'RUNNING');
     expect(alive.map((t) => t.taskDefinitionArn)).toEqual([first, first]);
     expect(calls('UpdateService')).toHaveLength(0);
   }, 60_000);

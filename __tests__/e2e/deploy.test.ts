@@ -158,7 +158,9 @@ describe('a rollout whose image cannot be pulled', () => {
       env: environment.env,
     });
     expect(main.code).toBe(1);
-    expect(main.stdout).toMatch(/::error::.*CannotPullContainerError.*never-pushed:v1/);
+    expect(main.stdout).toMatch(
+      /::error::.*container 'agent' could not pull its image: CannotPullContainerError.*never-pushed:v1/,
+    );
     expect(main.outputs['rollout-state']).toBe('FAILED');
 
     const stopped = environment.aws.state

@@ -1,7 +1,10 @@
 import type { CodeDeployClient, DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
-import type { Service } from '@aws-sdk/client-ecs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { failureLine } from '../failure.js';
+import { errorName } from './awsErrors.js';
+import { CodeDeployEvidence, judgeRollbackDeployment } from './codedeploy-evidence.js';
 import { revisionName } from './judge.js';
+import type { RollbackMode } from './rollback.js';
 import { loadBalancerInfo } from './strategy.js';
 import type { RolloutResult } from './watch.js';
 import { realSleep, type PollOptions } from './polling.js';
@@ -100,6 +103,10 @@ export interface CodeDeployArgs extends PollOptions {
   deploymentGroup: string;
   /** Tests pass a client; the action builds one from the region (and AWS_ENDPOINT_URL_CODEDEPLOY). */
   client?: CodeDeployClient;
+  /** Reads stopped tasks of the new revision each poll, to stop a deployment that cannot succeed. */
+  ecs?: ECSClient;
+  /** `auto` (default): stopping asks CodeDeploy to roll back; `false`: it does not. */
+  rollback?: RollbackMode;
 }
 
 /** Creates the deployment and watches it; never throws for a failed deployment (the result says so). */
@@ -117,9 +124,16 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Rollou
     timeline.push({ at: new Date(now()), text: line });
     args.log(line);
   };
-  const result = (state: RolloutResult['state'], success: boolean, reason: string, id?: string) => {
+  const result = (
+    state: RolloutResult['state'],
+    success: boolean,
+    reason: string,
+    id?: string,
+    rolledBackTo?: string,
+  ): RolloutResult => {
     print(`${state}: ${reason}`);
     return {
+      ...(rolledBackTo ? { rolledBackTo } : {}),
       state,
       success,
       reason,
@@ -155,38 +169,118 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Rollou
   );
 
   const tracker = new TargetTracker();
-  const deadline = started + args.timeoutMinutes * 60_000;
+  const evidence = args.ecs
+    ? new CodeDeployEvidence(
+        args.ecs,
+        {
+          cluster: args.cluster,
+          service: args.service.serviceArn ?? args.service.serviceName ?? '',
+          taskDefinitionArn: args.taskDefinitionArn,
+          startedAt: new Date(started),
+        },
+        print,
+      )
+    : undefined;
+  const mode = args.rollback ?? 'auto';
+  let deadline = started + args.timeoutMinutes * 60_000;
   let lastStatus = '';
   let targetId: string | undefined;
+  /** Why ecs-ship stopped the deployment, once it has. */
+  let stoppedFor: string | undefined;
+  let rollbackId: string | undefined;
+  /** The failure line, once CodeDeploy has ended the deployment. */
+  let cause = '';
   for (;;) {
     try {
-      const info = (await client.send(new sdk.GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-      if (info?.status && info.status !== lastStatus) print(`CodeDeploy deployment ${info.status}`);
-      lastStatus = info?.status ?? lastStatus;
-      targetId ??= (await client.send(new sdk.ListDeploymentTargetsCommand({ deploymentId }))).targetIds?.[0];
-      if (targetId) {
-        const target = await client.send(new sdk.GetDeploymentTargetCommand({ deploymentId, targetId }));
-        for (const line of tracker.changes(target.deploymentTarget)) print(line);
+      if (rollbackId) {
+        const info = (await client.send(new sdk.GetDeploymentCommand({ deploymentId: rollbackId })))
+          .deploymentInfo;
+        const back = judgeRollbackDeployment(info);
+        if (back.done) {
+          const previous = args.service.taskDefinition;
+          if (!back.success) {
+            return result('FAILED', false, `${cause}. Rolling back failed too: ${back.reason}`, deploymentId);
+          }
+          const to = previous ? ` to ${revisionName(previous)}` : '';
+          return result(
+            'ROLLED_BACK',
+            false,
+            `${cause}. CodeDeploy rolled the service back${to} (${back.reason})`,
+            deploymentId,
+            previous,
+          );
+        }
+      } else {
+        const info = (await client.send(new sdk.GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+        if (info?.status && info.status !== lastStatus) print(`CodeDeploy deployment ${info.status}`);
+        lastStatus = info?.status ?? lastStatus;
+        targetId ??= (await client.send(new sdk.ListDeploymentTargetsCommand({ deploymentId })))
+          .targetIds?.[0];
+        if (targetId) {
+          const target = await client.send(new sdk.GetDeploymentTargetCommand({ deploymentId, targetId }));
+          for (const line of tracker.changes(target.deploymentTarget)) print(line);
+        }
+        const verdict = judgeCodeDeploy(info);
+        if (verdict.done) {
+          cause = stoppedFor
+            ? `${stoppedFor}. ecs-ship stopped CodeDeploy deployment ${deploymentId}`
+            : verdict.reason;
+          rollbackId = verdict.success ? undefined : info?.rollbackInfo?.rollbackDeploymentId;
+          if (!rollbackId) return result(verdict.state, verdict.success, cause, deploymentId);
+          print(`waiting for CodeDeploy's rollback deployment ${rollbackId}`);
+          // The rollback gets a full timeout of its own, as rollback.ts gives ECS's.
+          deadline = now() + args.timeoutMinutes * 60_000;
+          continue;
+        }
+        const why = stoppedFor ? undefined : await evidence?.check();
+        if (why) {
+          stoppedFor = why;
+          const stop = await stopDeployment(sdk, client, deploymentId, mode === 'auto', print);
+          if (stop) return result('FAILED', false, `${why}. ${stop}`, deploymentId);
+          continue;
+        }
       }
-      const verdict = judgeCodeDeploy(info);
-      if (verdict.done) return result(verdict.state, verdict.success, verdict.reason, deploymentId);
     } catch (err) {
       return result(
         'FAILED',
         false,
-        `Watching CodeDeploy deployment ${deploymentId} failed: ${failureLine(err)}`,
+        `Watching CodeDeploy deployment ${rollbackId ?? deploymentId} failed: ${failureLine(err)}`,
         deploymentId,
       );
     }
     const remaining = deadline - now();
     if (remaining <= 0) {
+      const what = rollbackId ? `rollback deployment ${rollbackId}` : `CodeDeploy deployment ${deploymentId}`;
       return result(
         'TIMED_OUT',
         false,
-        `Timed out after ${args.timeoutMinutes} min waiting for CodeDeploy deployment ${deploymentId} (${lastStatus || 'no status'})`,
+        `${stoppedFor ? `${stoppedFor}. ` : ''}Timed out after ${args.timeoutMinutes} min waiting for ${what} (${lastStatus || 'no status'})`,
         deploymentId,
       );
     }
     await sleep(Math.min(args.pollSeconds * 1000, remaining));
+  }
+}
+
+/**
+ * StopDeployment on evidence that the replacement cannot start. Returns why it could not stop (the result's
+ * tail), or undefined when CodeDeploy took the request (or the deployment had ended anyway): the next poll
+ * reads CodeDeploy's Stopped and its rollback deployment.
+ */
+async function stopDeployment(
+  sdk: typeof import('@aws-sdk/client-codedeploy'),
+  client: CodeDeployClient,
+  deploymentId: string,
+  autoRollbackEnabled: boolean,
+  print: (text: string) => void,
+): Promise<string | undefined> {
+  const how = autoRollbackEnabled ? 'with rollback' : 'without rollback (rollback: false)';
+  print(`stopping CodeDeploy deployment ${deploymentId} ${how}`);
+  try {
+    await client.send(new sdk.StopDeploymentCommand({ deploymentId, autoRollbackEnabled }));
+    return undefined;
+  } catch (err) {
+    if (errorName(err) === 'DeploymentAlreadyCompletedException') return undefined;
+    return `StopDeployment of ${deploymentId} failed, so CodeDeploy goes on until its own timeout: ${failureLine(err)}`;
   }
 }

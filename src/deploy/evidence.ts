@@ -27,15 +27,15 @@ export function taskId(taskArn: string | undefined): string {
 /** A stopped task that will never start: the image is missing or unreachable, and waiting won't fix it. */
 export function pullFailure(tasks: Task[]): string | undefined {
   for (const task of tasks) {
-    const container =
-      task.containers?.find((c) => c.reason?.includes(PULL_ERROR)) ??
-      task.containers?.find((c) => c.exitCode === undefined);
     const reason = task.stoppedReason?.includes(PULL_ERROR)
       ? task.stoppedReason
-      : container?.reason?.includes(PULL_ERROR)
-        ? container.reason
-        : undefined;
+      : task.containers?.find((c) => c.reason?.includes(PULL_ERROR))?.reason;
     if (reason === undefined) continue;
+    // The pull error names the image; that names the container (ECS may copy the reason to every container).
+    const container =
+      task.containers?.find((c) => c.image !== undefined && reason.includes(c.image)) ??
+      task.containers?.find((c) => c.reason?.includes(PULL_ERROR)) ??
+      (task.containers?.length === 1 ? task.containers[0] : undefined);
     const where = container?.name ? `container '${container.name}'` : 'a container';
     return `Task ${taskId(task.taskArn)} stopped: ${where} could not pull its image: ${reason}`;
   }

@@ -75,6 +75,16 @@ export class SnapshotReader {
     return { snapshot: { service, serviceDeployment, stoppedTasks: this.stoppedTasks }, newly };
   }
 
+  /**
+   * The service and our newly stopped tasks, without the service-deployment search: for rollouts ECS does not
+   * run as a service deployment of ours (CodeDeploy's). Throws CallError.
+   */
+  async readTasks(): Promise<{ snapshot: Snapshot; newly: Task[] }> {
+    const service = await this.describeService();
+    const newly = service ? await this.newlyStoppedTasks() : [];
+    return { snapshot: { service, serviceDeployment: undefined, stoppedTasks: this.stoppedTasks }, newly };
+  }
+
   // The operation is named here, not read from the command's class name, which a minifier may mangle.
   // Each call gets its own time limit so one hung connection cannot hold the watch past its timeout.
   private async call<T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {

@@ -123,6 +123,8 @@ async function deployCodeDeployService(
     pollSeconds: inputs.pollSeconds,
     timeoutMinutes: inputs.timeoutMinutes,
     log,
+    ecs,
+    rollback: inputs.rollback,
   });
   const { state, success, reason, deploymentId } = rollout;
   return { service, state, success, reason, deploymentId, rollout };

@@ -53,6 +53,8 @@ export function stoppedTask(id: string, over: Partial<Task> = {}): Task {
   };
 }
 
+/** The image PULL_REASON says could not be pulled. */
+export const PULL_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:abc';
 export const PULL_REASON =
   'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ' +
-  '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:abc: not found';
+  `${PULL_IMAGE}: not found`;

@@ -6,7 +6,7 @@ import {
   revisionName,
   type Snapshot,
 } from '../../../src/deploy/judge.js';
-import { dep, PULL_REASON, sd, stoppedTask, svc, target, TD } from './fixtures.js';
+import { dep, PULL_IMAGE, PULL_REASON, sd, stoppedTask, svc, target, TD } from './fixtures.js';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   service: svc([dep(7), dep(6, { runningCount: 2, rolloutState: 'COMPLETED' })]),
@@ -248,6 +248,17 @@ describe('pullFailure', () => {
         ],
       }),
       /Task t2 stopped: container 'envoy' could not pull/,
+    ],
+    [
+      'the same reason copied to every container: the image it names picks the container',
+      stoppedTask('t4', {
+        stoppedReason: PULL_REASON,
+        containers: [
+          { name: 'app', image: '123.dkr.ecr.us-east-1.amazonaws.com/app@sha256:aaa', reason: PULL_REASON },
+          { name: 'agent', image: PULL_IMAGE, reason: PULL_REASON },
+        ],
+      }),
+      /Task t4 stopped: container 'agent' could not pull/,
     ],
     ['an ordinary crash', stoppedTask('t3'), undefined],
   ])('%s', (_name, task, expected) => {
