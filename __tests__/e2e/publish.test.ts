@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { indexTar } from '../../src/image/oci/tar.js';
 import { startBearerFront, startFront, writeOciLayout, type Front } from './publish-helpers.js';
 
 const exec = promisify(execFile);
@@ -95,6 +96,19 @@ async function verifyPushed(repo: string, digest: string): Promise<Record<string
     expect({ digest: sha(bytes), size: bytes.length }).toEqual({ digest: blob.digest, size: blob.size });
   }
   return read;
+}
+
+/** `docker login` with the password on stdin, never on argv. */
+async function dockerLogin(host: string, dockerEnv: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn('docker', ['login', host, '-u', 'AWS', '--password-stdin'], {
+    env: dockerEnv,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdin.end(registry.password);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`docker login ${host} failed: ${stderr}`);
 }
 
 async function deployedImage(result: StepResult): Promise<string | undefined> {
@@ -182,25 +196,74 @@ describe('publishing a multi-platform OCI index', () => {
 });
 
 describe('publishing a docker save archive', () => {
-  it('pushes the image docker saved, config digest equal to its image ID', async () => {
+  const dockerEnv = () => ({ ...process.env, ...docker.env });
+  let archive: string;
+  let id: string;
+
+  beforeAll(async () => {
     await buildTinyImage(docker.env, 'archive-app:v1');
-    const archive = join(work, 'archive.tar');
-    const dockerEnv = { ...process.env, ...docker.env };
-    await exec('docker', ['save', '-o', archive, 'archive-app:v1'], { env: dockerEnv });
-    const { stdout: id } = await exec(
-      'docker',
-      ['image', 'inspect', '--format', '{{.Id}}', 'archive-app:v1'],
-      {
-        env: dockerEnv,
-      },
-    );
+    archive = join(work, 'archive.tar');
+    await exec('docker', ['save', '-o', archive, 'archive-app:v1'], { env: dockerEnv() });
+    const inspect = ['image', 'inspect', '--format', '{{.Id}}', 'archive-app:v1'];
+    id = (await exec('docker', inspect, { env: dockerEnv() })).stdout.trim();
+  }, 60_000);
+
+  it('pushes gzip layers, config digest equal to the image ID, and docker pulls the same image', async () => {
     const { main } = await ship('archive', { image: `docker-archive:${archive}` });
     expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
     const digest = main.outputs['image-digest'] ?? '';
     const [manifest] = await verifyPushed('archive', digest);
-    expect((manifest?.config as { digest: string }).digest).toBe(id.trim());
+    const layers = manifest?.layers as { mediaType: string; size: number }[];
+    expect(manifest?.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    expect(layers.length).toBeGreaterThan(0);
+    expect(layers.map((l) => l.mediaType)).toEqual(
+      layers.map(() => 'application/vnd.docker.image.rootfs.diff.tar.gzip'),
+    );
+    expect((manifest?.config as { digest: string }).digest).toBe(id);
+    // Each layer went up smaller than docker saved it.
+    const entries = await indexTar(archive);
+    const saved = JSON.parse(
+      (await readFile(archive))
+        .subarray(
+          entries.get('manifest.json')?.offset ?? 0,
+          (entries.get('manifest.json')?.offset ?? 0) + (entries.get('manifest.json')?.size ?? 0),
+        )
+        .toString('utf8'),
+    ) as { Layers: string[] }[];
+    const savedSizes = saved[0]?.Layers.map((name) => entries.get(name)?.size ?? 0) ?? [];
+    expect(layers.map((l, i) => l.size < (savedSizes[i] ?? 0))).toEqual(layers.map(() => true));
+    // What went over the wire is the compressed layers (plus the config), not the saved tars.
+    expect(main.stdout).toMatch(/Blobs: 0 already there, 0 mounted, \d+ uploaded/);
     expect(await deployedImage(main)).toBe(`${front.host}/archive@${digest}`);
-  }, 60_000);
+
+    // docker itself pulls it back: it gunzips every layer and checks it against the config's diff_ids.
+    const ref = `${front.host}/archive@${digest}`;
+    await exec('docker', ['rmi', 'archive-app:v1'], { env: dockerEnv() });
+    await dockerLogin(front.host, dockerEnv());
+    await exec('docker', ['pull', ref], { env: dockerEnv() });
+    const pulled = await exec('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], {
+      env: dockerEnv(),
+    });
+    expect(pulled.stdout.trim()).toBe(id);
+  }, 90_000);
+
+  it('re-pushes the archive with 0 blob bytes', async () => {
+    const since = Date.now();
+    const { main } = await runAction({
+      inputs: {
+        image: `docker-archive:${archive}`,
+        repository: 'archive',
+        tags: 'v1',
+        service: 'archive',
+        wait: 'false',
+      },
+      env,
+      post: false,
+    });
+    expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
+    expect(front.uploadedBytes(since)).toBe(0);
+    expect(main.stdout).toMatch(/Blobs: \d+ already there, 0 mounted, 0 uploaded \(0 B\)/);
+  }, 30_000);
 });
 
 describe('copying from another registry with Bearer auth', () => {

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { inputError } from '../../errors.js';
+import { gzipStream, isGzip, measureGzip } from './compress.js';
 import { MEDIA, manifestBlob, sha256, type Descriptor } from './media.js';
 import type { ImageSource } from './push.js';
 import { indexTar, type TarEntry } from './tar.js';
@@ -28,15 +29,16 @@ export function pickArchiveImage(
 }
 
 /**
- * The OCI manifest for a docker-save image. Deterministic (fixed key order), so the same archive always
- * gives the same digest and a re-push sends nothing.
+ * The Docker v2 manifest for a docker-save image, as `docker push` writes it (the config is Docker's own
+ * image JSON, the layers gzip). Deterministic (fixed key order), so the same archive always gives the
+ * same digest and a re-push sends nothing.
  */
 export function archiveManifest(config: Descriptor, layers: Descriptor[]): Buffer {
   const d = (x: Descriptor) => ({ mediaType: x.mediaType, digest: x.digest, size: x.size });
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: MEDIA.ociManifest,
+      mediaType: MEDIA.dockerManifest,
       config: d(config),
       layers: layers.map(d),
     }),
@@ -54,6 +56,21 @@ async function readEntry(path: string, entry: TarEntry, length = entry.size): Pr
   }
 }
 
+/**
+ * A layer's descriptor digest and size: of its gzip stream for an uncompressed layer (with `diffId`, the
+ * hash of the tar itself), of its bytes for a layer saved gzipped.
+ */
+async function hashed(
+  path: string,
+  layer: TarEntry,
+  gzipped: boolean,
+): Promise<{ digest: string; size: number; diffId?: string }> {
+  if (!gzipped) return measureGzip(stream(path, layer));
+  const hash = createHash('sha256');
+  for await (const chunk of stream(path, layer)) hash.update(chunk as Buffer);
+  return { digest: `sha256:${hash.digest('hex')}`, size: layer.size };
+}
+
 const stream = (path: string, entry: TarEntry): Readable =>
   entry.size === 0
     ? Readable.from([])
@@ -63,18 +80,11 @@ const stream = (path: string, entry: TarEntry): Readable =>
         highWaterMark: 1024 * 1024,
       });
 
-/** sha256 of an entry, streamed. */
-async function hashEntry(path: string, entry: TarEntry): Promise<string> {
-  if (entry.size === 0) return sha256(Buffer.alloc(0));
-  const hash = createHash('sha256');
-  for await (const chunk of stream(path, entry)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
-}
-
 /**
- * A `docker save` tarball, read in place: layers are streamed from their offsets in the tar. Docker's
- * layer tars are uncompressed, so they go up as OCI `tar` layers whose digests are the config's diff_ids
- * (checked while uploading); a gzipped layer is hashed first.
+ * A `docker save` tarball, read in place: layers are streamed from their offsets in the tar. Docker saves
+ * layers uncompressed; they go up gzipped, as `docker push` sends them. The compressed digest must be known
+ * before the blob HEAD (a re-push sends nothing), so each layer is compressed twice: once here to hash it
+ * (checking its diff_id on the way), once when uploaded. Layers saved already gzipped go up as they are.
  */
 export async function openArchive(
   path: string,
@@ -100,24 +110,26 @@ export async function openArchive(
   };
   const configBytes = await readEntry(path, entry(image.Config));
   const config: Descriptor = {
-    mediaType: MEDIA.ociConfig,
+    mediaType: MEDIA.dockerConfig,
     digest: sha256(configBytes),
     size: configBytes.length,
   };
   const diffIds = ((JSON.parse(configBytes.toString('utf8')) as { rootfs?: { diff_ids?: string[] } }).rootfs
     ?.diff_ids ?? []) as string[];
 
-  const where = new Map<string, TarEntry>();
+  // Which entry a layer digest reads, and whether it is compressed on the way.
+  const where = new Map<string, { layer: TarEntry; gzip: boolean }>();
   const layers: Descriptor[] = [];
   for (const [i, name] of image.Layers.entries()) {
     const layer = entry(name);
-    const head = await readEntry(path, layer, 2);
-    const gzip = head[0] === 0x1f && head[1] === 0x8b;
-    const digest = !gzip && diffIds[i] ? diffIds[i] : await hashEntry(path, layer);
-    layers.push({ mediaType: gzip ? MEDIA.ociLayerGzip : MEDIA.ociLayer, digest, size: layer.size });
-    where.set(digest, layer);
+    const saved = await hashed(path, layer, isGzip(await readEntry(path, layer, 2)));
+    if (saved.diffId !== undefined && saved.diffId !== diffIds[i]) {
+      throw inputError('image', shown, `an intact docker save archive (${name} does not match its diff_id)`);
+    }
+    layers.push({ mediaType: MEDIA.dockerLayerGzip, digest: saved.digest, size: saved.size });
+    where.set(saved.digest, { layer, gzip: saved.diffId !== undefined });
   }
-  const root = manifestBlob(archiveManifest(config, layers), MEDIA.ociManifest);
+  const root = manifestBlob(archiveManifest(config, layers), MEDIA.dockerManifest);
   const blobs = [config, ...layers.filter((l, i) => layers.findIndex((x) => x.digest === l.digest) === i)];
   return {
     name: shown,
@@ -126,9 +138,9 @@ export async function openArchive(
     blobs,
     open: async (desc) => {
       if (desc.digest === config.digest) return Readable.from([configBytes]);
-      const layer = where.get(desc.digest);
-      if (!layer) throw new Error(`No layer ${desc.digest} in ${path}.`);
-      return stream(path, layer);
+      const found = where.get(desc.digest);
+      if (!found) throw new Error(`No layer ${desc.digest} in ${path}.`);
+      return found.gzip ? gzipStream(stream(path, found.layer)) : stream(path, found.layer);
     },
     close: async () => undefined,
   };

@@ -179,12 +179,12 @@ describe('manifests', () => {
   });
 
   it('writes a docker archive manifest the same way every time', () => {
-    const a = archiveManifest({ ...desc, mediaType: MEDIA.ociConfig }, [desc]);
-    expect(a.equals(archiveManifest({ ...desc, mediaType: MEDIA.ociConfig }, [desc]))).toBe(true);
+    const a = archiveManifest({ ...desc, mediaType: MEDIA.dockerConfig }, [desc]);
+    expect(a.equals(archiveManifest({ ...desc, mediaType: MEDIA.dockerConfig }, [desc]))).toBe(true);
     expect(JSON.parse(a.toString())).toEqual({
       schemaVersion: 2,
-      mediaType: MEDIA.ociManifest,
-      config: { ...desc, mediaType: MEDIA.ociConfig },
+      mediaType: MEDIA.dockerManifest,
+      config: { ...desc, mediaType: MEDIA.dockerConfig },
       layers: [desc],
     });
   });
