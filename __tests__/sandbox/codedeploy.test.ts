@@ -20,7 +20,7 @@ import {
 import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
-import { eventually } from './helpers.js';
+import { eventually, sandboxClientConfig } from './helpers.js';
 
 /**
  * CodeDeploy over real HTTP with the SDK's own client: an application and deployment group bound to a
@@ -36,11 +36,7 @@ let cd: CodeDeployClient;
 beforeAll(async () => {
   registry = await startRegistry();
   sandbox = await startAwsSandbox({ registry, timeScale: 40 });
-  const config = {
-    endpoint: sandbox.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSANDBOXTEST', secretAccessKey: 'secret' },
-  };
+  const config = sandboxClientConfig(sandbox.endpoint);
   ecs = new ECSClient(config);
   cd = new CodeDeployClient(config);
   await cd.send(new CreateApplicationCommand({ applicationName: 'shop', computePlatform: 'ECS' }));

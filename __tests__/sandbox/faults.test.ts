@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
-import { eventually } from './helpers.js';
+import { eventually, sandboxClientConfig } from './helpers.js';
 
 let registry: RegistryProcess;
 let sandbox: AwsSandbox;
@@ -22,9 +22,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   sandbox = await startAwsSandbox({ registry, timeScale: 20 });
   ecs = new ECSClient({
-    endpoint: sandbox.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSANDBOXTEST', secretAccessKey: 'secret' },
+    ...sandboxClientConfig(sandbox.endpoint),
     // Each fault must reach the test, not be hidden by the SDK's own retries.
     maxAttempts: 1,
   });

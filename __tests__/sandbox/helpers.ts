@@ -79,3 +79,15 @@ export async function eventually<T>(check: () => Promise<T | undefined>, limitMs
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The access key every sandbox test signs with (tests that deny one key name it). */
+export const TEST_ACCESS_KEY = 'AKIDSANDBOXTEST';
+
+/** SDK client settings that reach a sandbox, for any of its services' clients. */
+export function sandboxClientConfig(endpoint: string) {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: 'secret' },
+  };
+}

@@ -10,7 +10,7 @@ import {
 import { programOf } from '../../sandbox/ecs/runtask.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
-import { eventually, pushTinyImage } from './helpers.js';
+import { eventually, pushTinyImage, sandboxClientConfig } from './helpers.js';
 
 let registry: RegistryProcess;
 let sandbox: AwsSandbox;
@@ -19,11 +19,7 @@ let ecs: ECSClient;
 beforeAll(async () => {
   registry = await startRegistry();
   sandbox = await startAwsSandbox({ registry, timeScale: 20 });
-  ecs = new ECSClient({
-    endpoint: sandbox.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSANDBOXTEST', secretAccessKey: 'secret' },
-  });
+  ecs = new ECSClient(sandboxClientConfig(sandbox.endpoint));
 });
 
 afterAll(async () => {

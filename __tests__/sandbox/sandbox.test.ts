@@ -22,7 +22,7 @@ import {
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { AwsError } from '../../sandbox/http.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
-import { eventually, pushTinyImage } from './helpers.js';
+import { eventually, pushTinyImage, sandboxClientConfig, TEST_ACCESS_KEY } from './helpers.js';
 
 let registry: RegistryProcess;
 let sandbox: AwsSandbox;
@@ -32,11 +32,7 @@ let ecr: ECRClient;
 beforeAll(async () => {
   registry = await startRegistry();
   sandbox = await startAwsSandbox({ registry, timeScale: 20 });
-  const config = {
-    endpoint: sandbox.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDSANDBOXTEST', secretAccessKey: 'secret' },
-  };
+  const config = sandboxClientConfig(sandbox.endpoint);
   ecs = new ECSClient(config);
   ecr = new ECRClient(config);
 });
@@ -296,7 +292,7 @@ describe('errors the SDK parses into named exceptions', () => {
 
   it('lets a test deny one access key', async () => {
     sandbox.intercept = (ctx) =>
-      ctx.accessKeyId === 'AKIDSANDBOXTEST'
+      ctx.accessKeyId === TEST_ACCESS_KEY
         ? new AwsError('AccessDeniedException', 'User is not authorized')
         : undefined;
     try {

@@ -4,8 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { CodeDeployArgs } from '../../../src/deploy/codedeploy.js';
 import type { RolloutTarget } from '../../../src/deploy/judge.js';
 import type { RolloutResult } from '../../../src/deploy/watch.js';
-import type { DeployInputs } from '../../../src/inputs/deploy.js';
-import { TD } from './fixtures.js';
+import { deployInputs, TD } from './fixtures.js';
 
 // The stage's edges: outputs, the ECS poller and the CodeDeploy poller (each has its own tests).
 const outputs: Record<string, string> = {};
@@ -42,19 +41,7 @@ const { deployStage } = await import('../../../src/deploy/stage.js');
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'eu-west-1' });
 
-const inputs: DeployInputs = {
-  cluster: 'prod',
-  service: 'web',
-  services: ['web', 'shop'],
-  wait: true,
-  timeoutMinutes: 30,
-  pollSeconds: 0.1,
-  desiredCount: undefined,
-  forceNewDeployment: false,
-  runTask: undefined,
-  keepRevisions: 0,
-  rollback: 'false',
-};
+const inputs = deployInputs({ services: ['web', 'shop'] });
 const revision = { arn: TD(7), containers: [{ name: 'app', essential: true }], runTaskContainer: undefined };
 const web: Service = {
   serviceName: 'web',

@@ -1,5 +1,6 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import type { RolloutTarget } from '../../../src/deploy/judge.js';
+import type { DeployInputs } from '../../../src/inputs/deploy.js';
 
 export const TD = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${rev}`;
 export const STARTED = new Date('2026-11-22T10:00:00Z');
@@ -58,3 +59,23 @@ export const PULL_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha2
 export const PULL_REASON =
   'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ' +
   `${PULL_IMAGE}: not found`;
+
+/** The deploy stage's inputs as the parser would give them for `services`; tests override what they test. */
+export function deployInputs(over: Partial<DeployInputs> = {}): DeployInputs {
+  const services = over.services ?? ['web'];
+  return {
+    cluster: 'prod',
+    service: services[0] ?? 'web',
+    services,
+    wait: true,
+    timeoutMinutes: 30,
+    pollSeconds: 0.1,
+    desiredCount: undefined,
+    forceNewDeployment: false,
+    runTask: undefined,
+    keepRevisions: 0,
+    // Rollback has its own tests; elsewhere a failed watch is reported as it is.
+    rollback: 'false',
+    ...over,
+  };
+}

@@ -12,8 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { RolloutTarget } from '../../../src/deploy/judge.js';
 import type { RolloutResult, WatchOptions } from '../../../src/deploy/watch.js';
-import type { DeployInputs } from '../../../src/inputs/deploy.js';
-import { TD } from './fixtures.js';
+import { deployInputs, TD } from './fixtures.js';
 
 // The two edges the stage drives: the action's outputs, and the poller (its own tests cover it).
 const outputs: Record<string, string> = {};
@@ -44,24 +43,7 @@ const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
 const TASK = 'arn:aws:ecs:us-east-1:123456789012:task/prod/abc';
 
-function inputs(over: Partial<DeployInputs> = {}): DeployInputs {
-  const services = over.services ?? ['web'];
-  return {
-    cluster: 'prod',
-    service: services[0] ?? 'web',
-    services,
-    wait: true,
-    timeoutMinutes: 30,
-    pollSeconds: 0.1,
-    desiredCount: undefined,
-    forceNewDeployment: false,
-    runTask: undefined,
-    keepRevisions: 0,
-    // Rollback has its own tests; here a failed watch is reported as it is.
-    rollback: 'false',
-    ...over,
-  };
-}
+const inputs = deployInputs;
 
 const revision = { arn: TD(7), containers: [{ name: 'app', essential: true }], runTaskContainer: 'app' };
 const migrate = {
