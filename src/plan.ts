@@ -36,7 +36,9 @@ export async function preparePlan(
   const services: Service[] = [];
   for (const each of inputs.deploy.services) services.push(await assertServiceActive(ecs, cluster, each));
   checkStrategyPlan(services, inputs.strategy);
-  const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, service }, log);
+  const [described] = services;
+  if (!described) throw new Error(`No service was described for '${service}'.`);
+  const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, described }, log);
   const { runTask } = inputs.deploy;
   const runTaskContainer = runTask
     ? overrideContainer(runTask, containersOf(taskDefinition.base), taskDefinition.containers)

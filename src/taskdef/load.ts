@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { ECSClient, Tag } from '@aws-sdk/client-ecs';
+import type { ECSClient, Service, Tag } from '@aws-sdk/client-ecs';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { parseDocument } from 'yaml';
 import { errorMessage, UserError } from '../errors.js';
@@ -156,9 +156,19 @@ export async function loadServiceTaskDefinition(
     const why = found?.status === 'INACTIVE' ? 'it is INACTIVE (deleted)' : `ECS says ${reason ?? 'MISSING'}`;
     throw new UserError(`Service '${service}' was not found in cluster '${cluster}': ${why}.`);
   }
-  const arn = found.taskDefinition;
-  if (!arn) throw new UserError(`Service '${service}' in cluster '${cluster}' has no task definition.`);
+  return loadRunningTaskDefinition(ecs, found, cluster);
+}
 
+/** The revision a service (already described) runs, with its tags. */
+export async function loadRunningTaskDefinition(
+  ecs: ECSClient,
+  service: Service,
+  cluster: string,
+): Promise<{ taskDefinition: TaskDefinitionDoc; arn: string; tags: Tag[] }> {
+  const arn = service.taskDefinition;
+  if (!arn) {
+    throw new UserError(`Service '${service.serviceName}' in cluster '${cluster}' has no task definition.`);
+  }
   const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
   if (!td.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${arn}.`);
   return { taskDefinition: { ...td.taskDefinition }, arn, tags: td.tags ?? [] };

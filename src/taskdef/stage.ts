@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { ECSClient, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
 import { registerTaskDefinition } from '../deploy/register.js';
 import { UserError } from '../errors.js';
 import { pushRepository, pushTarget, registryLogin, type EcrPlan } from '../image/ecr/plan.js';
@@ -9,7 +9,7 @@ import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
 import { escapeHtml } from '../report/summary.js';
 import { cleanTaskDefinition } from './clean.js';
 import { diffTaskDefinitions, formatChanges } from './diff.js';
-import { loadServiceTaskDefinition, type TaskDefinitionDoc } from './load.js';
+import { loadRunningTaskDefinition, type TaskDefinitionDoc } from './load.js';
 import { renderTaskDefinition, resolveContainers } from './render.js';
 import { loadSource, withTags } from './source.js';
 import { describeUnknownKey, findUnknownKeys } from './validate.js';
@@ -59,10 +59,11 @@ function dropPath(doc: TaskDefinitionDoc, path: string): void {
 export async function planTaskDefinition(
   ecs: ECSClient,
   inputs: TaskDefinitionInputs,
-  service: { cluster: string; service: string },
+  // Described once by the plan, which already checked it is active.
+  service: { cluster: string; described: Service },
   log: (line: string) => void,
 ): Promise<TaskDefinitionPlan> {
-  const running = await loadServiceTaskDefinition(ecs, service.cluster, service.service);
+  const running = await loadRunningTaskDefinition(ecs, service.described, service.cluster);
   const current = { arn: running.arn, taskDefinition: withTags(running.taskDefinition, running.tags) };
   const loaded =
     inputs.source === undefined
