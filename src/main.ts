@@ -1,4 +1,4 @@
-import { reportFailure } from './failure.js';
+import { reportFailure } from './report/failure.js';
 import { readInputs, type Inputs } from './inputs.js';
 
 /**

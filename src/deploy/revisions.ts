@@ -5,8 +5,8 @@ import {
   ListTaskDefinitionsCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { errorName } from './awsErrors.js';
-import { revisionName } from './judge.js';
+import { errorName } from '../aws/errors.js';
+import { revisionName } from './rollout/judge.js';
 
 /** `arn:…:task-definition/web:7` → { family: 'web', revision: 7 }; undefined for anything else. */
 export function parseRevision(arn: string): { family: string; revision: number } | undefined {

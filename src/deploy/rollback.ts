@@ -7,9 +7,9 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { classifyAwsError, errorName } from './awsErrors.js';
-import { revisionName, sameTaskDefinition, type RolloutTarget } from './judge.js';
-import { watchRollout, type RolloutResult, type WatchOptions } from './watch.js';
+import { classifyAwsError, errorName } from '../aws/errors.js';
+import { revisionName, sameTaskDefinition, type RolloutTarget } from './rollout/judge.js';
+import { watchRollout, type RolloutResult, type WatchOptions } from './rollout/watch.js';
 
 /** `auto`: undo a failed rollout ECS did not undo itself; `false`: leave the service as the rollout left it. */
 export type RollbackMode = 'auto' | 'false';

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import type { RunTaskInputs } from '../inputs/deploy.js';
-import { classifyAwsError, errorName } from './awsErrors.js';
-import { revisionName, taskId } from './judge.js';
-import { realSleep, type PollOptions } from './polling.js';
+import { classifyAwsError, errorName } from '../aws/errors.js';
+import { revisionName, taskId } from './rollout/judge.js';
+import { realSleep, type PollOptions } from '../poll.js';
 
 /** A container of the task definition, as far as the one-off task cares. */
 export interface ContainerInfo {

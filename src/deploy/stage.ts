@@ -1,16 +1,16 @@
 import * as core from '@actions/core';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { failureLine } from '../failure.js';
+import { failureLine } from '../report/failure.js';
 import type { DeployInputs } from '../inputs/deploy.js';
 import type { StrategyInputs } from '../inputs/strategy.js';
-import { deployWithCodeDeploy } from './codedeploy.js';
-import type { RolloutState, RolloutTarget } from './judge.js';
+import { deployWithCodeDeploy } from './codedeploy/deployment.js';
+import type { RolloutState, RolloutTarget } from './rollout/judge.js';
 import { cleanupRevisions, parseRevision, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';
 import { deploymentConfigurationFor, describeStrategy, isCodeDeploy } from './strategy.js';
 import { updateService } from './update.js';
-import { watchRollout, type RolloutResult } from './watch.js';
+import { watchRollout, type RolloutResult } from './rollout/watch.js';
 
 /** How one service's update ended. */
 export interface ServiceOutcome {

@@ -1,7 +1,7 @@
 import { UpdateServiceCommand, type DeploymentConfiguration, type ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
-import { classifyAwsError, errorName } from './awsErrors.js';
-import { sameTaskDefinition, type RolloutTarget } from './judge.js';
+import { classifyAwsError, errorName } from '../aws/errors.js';
+import { sameTaskDefinition, type RolloutTarget } from './rollout/judge.js';
 
 /**
  * Points the service at our task definition. The clock is read before the call so the watcher can

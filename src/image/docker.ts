@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
 import type { ExecOutput } from '@actions/exec';
 import { UserError } from '../errors.js';
-import type { RegistryLogin } from './ecr-login.js';
+import type { RegistryLogin } from './ecr/login.js';
 import { parseDigestFromPushOutput } from './reference.js';
 
 /** Silent so nothing docker prints reaches the log unfiltered; callers decide what to show. */

@@ -4,7 +4,7 @@ import { inputError } from '../errors.js';
 import type { ImageInputs } from '../inputs/image.js';
 import { dockerLogin, imageExists, pushImage as dockerPush } from './docker.js';
 import { publishInEcr, pushRepository, pushTarget, registryLogin, type EcrPlan } from './ecr/plan.js';
-import type { RegistryLogin } from './ecr-login.js';
+import type { RegistryLogin } from './ecr/login.js';
 import { openImageSource } from './oci/open.js';
 import { pushImage, type Destination } from './oci/push.js';
 

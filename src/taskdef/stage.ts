@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
-import { registerTaskDefinition } from '../deploy/register.js';
+import { registerTaskDefinition } from './register.js';
 import { UserError } from '../errors.js';
 import { pushRepository, pushTarget, registryLogin, type EcrPlan } from '../image/ecr/plan.js';
 import type { ImageInputs } from '../inputs/image.js';

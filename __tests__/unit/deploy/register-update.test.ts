@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserError } from '../../../src/errors.js';
-import { registerTaskDefinition } from '../../../src/deploy/register.js';
+import { registerTaskDefinition } from '../../../src/taskdef/register.js';
 import { updateService } from '../../../src/deploy/update.js';
 import { dep, TD } from './fixtures.js';
 

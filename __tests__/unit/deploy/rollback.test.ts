@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { previousRevision, rollBackIfNeeded, type RollbackOptions } from '../../../src/deploy/rollback.js';
-import type { RolloutResult } from '../../../src/deploy/watch.js';
+import type { RolloutResult } from '../../../src/deploy/rollout/watch.js';
 import { at, dep, sd, svc, target, TD } from './fixtures.js';
 
 const ecsMock = mockClient(ECSClient);

@@ -10,8 +10,8 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { RolloutTarget } from '../../../src/deploy/judge.js';
-import type { RolloutResult, WatchOptions } from '../../../src/deploy/watch.js';
+import type { RolloutTarget } from '../../../src/deploy/rollout/judge.js';
+import type { RolloutResult, WatchOptions } from '../../../src/deploy/rollout/watch.js';
 import { deployInputs, TD } from './fixtures.js';
 
 // The two edges the stage drives: the action's outputs, and the poller (its own tests cover it).
@@ -24,7 +24,7 @@ jest.unstable_mockModule('@actions/core', () => ({
 }));
 /** How each service's watch ends, by service name. */
 let verdicts: Record<string, Pick<RolloutResult, 'state' | 'success' | 'reason'>> = {};
-jest.unstable_mockModule('../../../src/deploy/watch.js', () => ({
+jest.unstable_mockModule('../../../src/deploy/rollout/watch.js', () => ({
   watchRollout: async (_ecs: unknown, target: RolloutTarget, opts: WatchOptions): Promise<RolloutResult> => {
     const v = verdicts[target.service] ?? { state: 'SUCCESSFUL', success: true, reason: 'ok' };
     opts.log(`${v.state}: ${v.reason}`);

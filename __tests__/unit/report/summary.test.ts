@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunTaskResult } from '../../../src/deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../../../src/deploy/stage.js';
-import type { RolloutResult } from '../../../src/deploy/watch.js';
+import type { RolloutResult } from '../../../src/deploy/rollout/watch.js';
 import {
   escapeHtml,
   escapeMarkdown,

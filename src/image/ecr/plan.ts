@@ -3,7 +3,7 @@ import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import { createEcrPublicClient } from '../../aws/clients.js';
 import type { ImageInputs } from '../../inputs/image.js';
 import type { RegistryInputs } from '../../inputs/registry.js';
-import { getEcrLogin, type RegistryLogin } from '../ecr-login.js';
+import { getEcrLogin, type RegistryLogin } from './login.js';
 import { imageUri } from '../reference.js';
 import { promoteTags, promotionReference, readSourceImage, type SourceManifest } from './promote.js';
 import { ensureRepository, hostOf, planRepository, type RepositoryPlan } from './repository.js';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecr-public';
 import { UserError } from '../../errors.js';
 import type { NewRepositorySettings } from '../../inputs/registry.js';
-import { decodeAuthorizationToken, type RegistryLogin } from '../ecr-login.js';
+import { decodeAuthorizationToken, type RegistryLogin } from './login.js';
 import type { RepositoryPlan } from './repository.js';
 
 // ECR Public (public.ecr.aws). Loaded only through a dynamic import (plan.ts): it pulls in its own SDK.

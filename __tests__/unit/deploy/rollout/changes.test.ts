@@ -5,9 +5,9 @@ import {
   deploymentLine,
   serviceDeploymentLine,
   stoppedTaskLine,
-} from '../../../src/deploy/changes.js';
-import type { Snapshot } from '../../../src/deploy/judge.js';
-import { at, dep, sd, stoppedTask, svc, target } from './fixtures.js';
+} from '../../../../src/deploy/rollout/changes.js';
+import type { Snapshot } from '../../../../src/deploy/rollout/judge.js';
+import { at, dep, sd, stoppedTask, svc, target } from '../fixtures.js';
 
 describe('deploymentLine', () => {
   it.each([

@@ -10,9 +10,9 @@ import {
   type ServiceDeployment,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { classifyAwsError, errorName, iamAction } from './awsErrors.js';
+import { classifyAwsError, errorName, iamAction } from '../../aws/errors.js';
 import { sameTaskDefinition } from './identify.js';
-import type { RolloutTarget, Snapshot } from './rollout.js';
+import type { RolloutTarget, Snapshot } from './verdict.js';
 
 // ECS timestamps come from AWS's clock, startedAt from the runner's; allow for drift between them.
 const CLOCK_SKEW_MS = 5 * 60_000;

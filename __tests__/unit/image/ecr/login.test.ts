@@ -20,7 +20,7 @@ jest.unstable_mockModule('@actions/core', () => ({
   setOutput: record('setOutput'),
 }));
 
-const { getEcrLogin } = await import('../../../src/image/ecr-login.js');
+const { getEcrLogin } = await import('../../../../src/image/ecr/login.js');
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiZmFrZSJ9.c2VjcmV0LXBhc3N3b3Jk';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');

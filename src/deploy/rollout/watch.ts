@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { classifyAwsError, errorName } from './awsErrors.js';
+import { classifyAwsError, errorName } from '../../aws/errors.js';
 import { ChangeTracker } from './changes.js';
 import { ourDeployment, revisionName } from './identify.js';
 import { describePending, judge } from './judge.js';
@@ -10,9 +10,9 @@ import {
   type RolloutTarget,
   type Snapshot,
   type Verdict,
-} from './rollout.js';
+} from './verdict.js';
 import { CallError, SnapshotReader } from './snapshot-reader.js';
-import { realSleep, type PollOptions } from './polling.js';
+import { realSleep, type PollOptions } from '../../poll.js';
 
 export type WatchOptions = PollOptions;
 

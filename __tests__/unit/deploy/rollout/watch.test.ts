@@ -12,8 +12,8 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { watchRollout, type WatchOptions } from '../../../src/deploy/watch.js';
-import { at, dep, PULL_REASON, sd, STARTED, stoppedTask, svc, target, TD } from './fixtures.js';
+import { watchRollout, type WatchOptions } from '../../../../src/deploy/rollout/watch.js';
+import { at, dep, PULL_REASON, sd, STARTED, stoppedTask, svc, target, TD } from '../fixtures.js';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });

@@ -1,5 +1,5 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import type { RolloutTarget } from './rollout.js';
+import type { RolloutTarget } from './verdict.js';
 
 /** `arn:...:task-definition/web:7` → `web:7`; anything else is shown as given. */
 export function revisionName(taskDefinition: string | undefined): string {

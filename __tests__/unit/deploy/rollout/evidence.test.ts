@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Service } from '@aws-sdk/client-ecs';
-import { conclusiveFailure } from '../../../src/deploy/evidence.js';
-import { judge, type Snapshot } from '../../../src/deploy/judge.js';
-import { at, dep, PULL_REASON, sd, STARTED, stoppedTask, svc, target, TD } from './fixtures.js';
+import { conclusiveFailure } from '../../../../src/deploy/rollout/evidence.js';
+import { judge, type Snapshot } from '../../../../src/deploy/rollout/judge.js';
+import { at, dep, PULL_REASON, sd, STARTED, stoppedTask, svc, target, TD } from '../fixtures.js';
 
 const crash = stoppedTask('c1', {
   stopCode: 'EssentialContainerExited',

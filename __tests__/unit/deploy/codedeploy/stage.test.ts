@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CodeDeployArgs } from '../../../src/deploy/codedeploy.js';
-import type { RolloutTarget } from '../../../src/deploy/judge.js';
-import type { RolloutResult } from '../../../src/deploy/watch.js';
-import { deployInputs, TD } from './fixtures.js';
+import type { CodeDeployArgs } from '../../../../src/deploy/codedeploy/deployment.js';
+import type { RolloutTarget } from '../../../../src/deploy/rollout/judge.js';
+import type { RolloutResult } from '../../../../src/deploy/rollout/watch.js';
+import { deployInputs, TD } from '../fixtures.js';
 
 // The stage's edges: outputs, the ECS poller and the CodeDeploy poller (each has its own tests).
 const outputs: Record<string, string> = {};
@@ -23,20 +23,20 @@ const done = (state: RolloutResult['state'], deploymentId: string): RolloutResul
   timeline: [],
 });
 const watched: string[] = [];
-jest.unstable_mockModule('../../../src/deploy/watch.js', () => ({
+jest.unstable_mockModule('../../../../src/deploy/rollout/watch.js', () => ({
   watchRollout: async (_ecs: unknown, target: RolloutTarget) => {
     watched.push(target.service);
     return done('SUCCESSFUL', `ecs-svc/${target.service}`);
   },
 }));
 const codeDeployCalls: CodeDeployArgs[] = [];
-jest.unstable_mockModule('../../../src/deploy/codedeploy.js', () => ({
+jest.unstable_mockModule('../../../../src/deploy/codedeploy/deployment.js', () => ({
   deployWithCodeDeploy: async (args: CodeDeployArgs) => {
     codeDeployCalls.push(args);
     return done('FAILED', 'd-123');
   },
 }));
-const { deployStage } = await import('../../../src/deploy/stage.js');
+const { deployStage } = await import('../../../../src/deploy/stage.js');
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'eu-west-1' });

@@ -1,13 +1,13 @@
 import type { CodeDeployClient, DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { failureLine } from '../failure.js';
-import { errorName } from './awsErrors.js';
-import { CodeDeployEvidence, judgeRollbackDeployment } from './codedeploy-evidence.js';
-import { revisionName } from './judge.js';
-import type { RollbackMode } from './rollback.js';
-import { loadBalancerInfo } from './strategy.js';
-import type { RolloutResult } from './watch.js';
-import { realSleep, type PollOptions } from './polling.js';
+import { failureLine } from '../../report/failure.js';
+import { errorName } from '../../aws/errors.js';
+import { CodeDeployEvidence, judgeRollbackDeployment } from './evidence.js';
+import { revisionName } from '../rollout/judge.js';
+import type { RollbackMode } from '../rollback.js';
+import { loadBalancerInfo } from '../strategy.js';
+import type { RolloutResult } from '../rollout/watch.js';
+import { realSleep, type PollOptions } from '../../poll.js';
 
 /**
  * Services with the CODE_DEPLOY deployment controller: UpdateService cannot change their task definition, so

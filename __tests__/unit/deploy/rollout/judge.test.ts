@@ -5,8 +5,8 @@ import {
   pullFailure,
   revisionName,
   type Snapshot,
-} from '../../../src/deploy/judge.js';
-import { dep, PULL_IMAGE, PULL_REASON, sd, stoppedTask, svc, target, TD } from './fixtures.js';
+} from '../../../../src/deploy/rollout/judge.js';
+import { dep, PULL_IMAGE, PULL_REASON, sd, stoppedTask, svc, target, TD } from '../fixtures.js';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   service: svc([dep(7), dep(6, { runningCount: 2, rolloutState: 'COMPLETED' })]),

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { registryHost } from './reference.js';
+import { registryHost } from '../reference.js';
 
 export interface RegistryLogin {
   /** host[:port], as used in image references and `docker login`. */

@@ -9,7 +9,7 @@ import {
   type RolloutTarget,
   type Snapshot,
   type Verdict,
-} from './rollout.js';
+} from './verdict.js';
 
 function circuitBreakerNote(sd: ServiceDeployment): string {
   const cb = sd.deploymentCircuitBreaker;

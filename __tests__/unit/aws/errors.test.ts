@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AccessDeniedException, ClientException, ServiceNotFoundException } from '@aws-sdk/client-ecs';
-import { classifyAwsError, iamAction, type ErrorKind } from '../../../src/deploy/awsErrors.js';
+import { classifyAwsError, iamAction, type ErrorKind } from '../../../src/aws/errors.js';
 
 const named = (name: string, status?: number, extra: object = {}) =>
   Object.assign(new Error(name), {

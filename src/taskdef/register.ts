@@ -4,7 +4,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
-import { classifyAwsError, errorName } from './awsErrors.js';
+import { classifyAwsError, errorName } from '../aws/errors.js';
 
 /** Registers the rendered task definition; ECS's rejection of it is the user's to fix, so one line. */
 export async function registerTaskDefinition(

@@ -16,7 +16,7 @@ import {
   deployWithCodeDeploy,
   judgeCodeDeploy,
   TargetTracker,
-} from '../../../src/deploy/codedeploy.js';
+} from '../../../../src/deploy/codedeploy/deployment.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:8';
 const service: Service = {

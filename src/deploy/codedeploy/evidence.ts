@@ -1,9 +1,9 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { errorName } from './awsErrors.js';
-import { stoppedTaskLine } from './changes.js';
-import { conclusiveFailure } from './evidence.js';
-import { CallError, SnapshotReader } from './snapshot-reader.js';
+import { errorName } from '../../aws/errors.js';
+import { stoppedTaskLine } from '../rollout/changes.js';
+import { conclusiveFailure } from '../rollout/evidence.js';
+import { CallError, SnapshotReader } from '../rollout/snapshot-reader.js';
 
 /**
  * What the CodeDeploy watcher learns from ECS itself. CodeDeploy waits up to its install timeout (60 min on

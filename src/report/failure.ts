@@ -1,4 +1,4 @@
-import { errorMessage, UserError } from './errors.js';
+import { errorMessage, UserError } from '../errors.js';
 
 // The same escaping @actions/core applies to workflow-command data. It is repeated here (and not imported)
 // because loading @actions/core costs ~60 ms, more than the rest of a failed start-up together.

@@ -1,6 +1,6 @@
 import type { Deployment, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import { revisionName, sameTaskDefinition, taskId, type RolloutTarget, type Snapshot } from './judge.js';
-import { trafficLine } from './strategy.js';
+import { trafficLine } from '../strategy.js';
 
 /** `web:7` → `rev 7` for our family, `other:3` stays whole so a foreign deployment stands out. */
 function shortRevision(taskDefinition: string | undefined, target: RolloutTarget): string {

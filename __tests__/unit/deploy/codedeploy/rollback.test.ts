@@ -18,9 +18,9 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { judgeRollbackDeployment } from '../../../src/deploy/codedeploy-evidence.js';
-import { deployWithCodeDeploy } from '../../../src/deploy/codedeploy.js';
-import type { RollbackMode } from '../../../src/deploy/rollback.js';
+import { judgeRollbackDeployment } from '../../../../src/deploy/codedeploy/evidence.js';
+import { deployWithCodeDeploy } from '../../../../src/deploy/codedeploy/deployment.js';
+import type { RollbackMode } from '../../../../src/deploy/rollback.js';
 
 /**
  * The CodeDeploy watcher's own decisions: stop a deployment on ECS's evidence (evidence.ts's rule), ask for
