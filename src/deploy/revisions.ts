@@ -6,7 +6,7 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { errorName } from '../aws/errors.js';
-import { revisionName } from './rollout/judge.js';
+import { revisionName } from './rollout/identify.js';
 
 /** `arn:…:task-definition/web:7` → { family: 'web', revision: 7 }; undefined for anything else. */
 export function parseRevision(arn: string): { family: string; revision: number } | undefined {

@@ -8,7 +8,9 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { classifyAwsError, errorName } from '../aws/errors.js';
-import { revisionName, sameTaskDefinition, type RolloutTarget } from './rollout/judge.js';
+import { realClock } from '../poll/clock.js';
+import { revisionName, sameTaskDefinition } from './rollout/identify.js';
+import type { RolloutTarget } from './rollout/verdict.js';
 import { watchRollout, type RolloutResult, type WatchOptions } from './rollout/watch.js';
 
 /** `auto`: undo a failed rollout ECS did not undo itself; `false`: leave the service as the rollout left it. */
@@ -93,7 +95,7 @@ export async function rollBackIfNeeded(
   opts: RollbackOptions,
 ): Promise<RolloutResult> {
   const { log } = opts;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? realClock;
   if (failed.success || failed.state === 'ROLLED_BACK' || !failed.rollback) return failed;
   if (opts.mode === 'false') {
     log(`rollback: false, so the service is left as the rollout left it`);
@@ -106,7 +108,7 @@ export async function rollBackIfNeeded(
   let deploymentId: string | undefined;
   // ECS's rollback, and StopServiceDeployment's, happen on our own service deployment.
   let onOurs = failed.rollback === 'ecs';
-  const startedAt = new Date(now());
+  const startedAt = new Date(clock.now());
   try {
     service = (
       await ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }))

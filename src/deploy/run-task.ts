@@ -11,8 +11,9 @@ import {
 import { UserError } from '../errors.js';
 import type { RunTaskInputs } from '../inputs/deploy.js';
 import { classifyAwsError, errorName } from '../aws/errors.js';
-import { revisionName, taskId } from './rollout/judge.js';
-import { realSleep, type PollOptions } from '../poll.js';
+import { Poller, waitOptions, type Next, type PollOptions, type TimelineEntry } from '../poll/poller.js';
+import { taskId } from './rollout/evidence.js';
+import { revisionName } from './rollout/identify.js';
 
 /** A container of the task definition, as far as the one-off task cares. */
 export interface ContainerInfo {
@@ -36,7 +37,7 @@ export interface RunTaskResult {
   exits: ContainerExit[];
   durationMs: number;
   /** Every line printed, for the summary's timeline. */
-  timeline: Array<{ at: Date; text: string }>;
+  timeline: TimelineEntry[];
 }
 
 /** The containers of a task definition document (what was registered), `essential` defaulting to true. */
@@ -194,14 +195,8 @@ export async function runOneOffTask(
   },
   opts: RunTaskOptions,
 ): Promise<RunTaskResult> {
-  const sleep = opts.sleep ?? realSleep;
-  const now = opts.now ?? Date.now;
-  const started = now();
-  const timeline: Array<{ at: Date; text: string }> = [];
-  const print = (text: string): void => {
-    timeline.push({ at: new Date(now()), text });
-    opts.log(text);
-  };
+  const poller = new Poller(waitOptions(opts));
+  const print = (text: string): void => poller.print(text);
   const { cluster } = args;
   let service: Service | undefined;
   try {
@@ -236,9 +231,8 @@ export async function runOneOffTask(
   const id = taskId(taskArn);
   print(`one-off task ${id} started`);
 
-  const deadline = started + opts.timeoutMinutes * 60_000;
   let lastStatus: string | undefined;
-  for (;;) {
+  const waited = await poller.until(async (): Promise<Next<RunTaskResult>> => {
     let task: Task | undefined;
     try {
       const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
@@ -249,38 +243,34 @@ export async function runOneOffTask(
         throw refusal(err, `describing one-off task ${id}`, 'ecs:DescribeTasks');
       }
     }
-    if (task?.lastStatus && task.lastStatus !== lastStatus) {
+    if (task?.lastStatus) {
       lastStatus = task.lastStatus;
-      print(`one-off task ${id}: ${lastStatus}`);
+      poller.show([{ key: 'status', text: `one-off task ${id}: ${lastStatus}` }]);
     }
-    if (task?.lastStatus === 'STOPPED') {
-      const verdict = taskOutcome(task, args.containers);
-      for (const e of verdict.exits) {
-        const code =
-          e.exitCode === undefined
-            ? `did not run${e.reason ? `: ${e.reason}` : ''}`
-            : `exit code ${e.exitCode}`;
-        print(`  ${e.container}${e.essential ? '' : ' (not essential)'}: ${code}`);
-      }
-      print(verdict.reason);
-      return { taskArn, ...verdict, durationMs: Math.max(0, now() - started), timeline };
+    if (task?.lastStatus !== 'STOPPED') return 'wait';
+    const verdict = taskOutcome(task, args.containers);
+    for (const e of verdict.exits) {
+      const code =
+        e.exitCode === undefined
+          ? `did not run${e.reason ? `: ${e.reason}` : ''}`
+          : `exit code ${e.exitCode}`;
+      print(`  ${e.container}${e.essential ? '' : ' (not essential)'}: ${code}`);
     }
-    const remaining = deadline - now();
-    if (remaining <= 0) {
-      // Not stopped on purpose: killing a migration halfway is worse than leaving it to a person.
-      const reason =
-        `Timed out after ${opts.timeoutMinutes} min waiting for one-off task ${id} ` +
-        `(last status ${lastStatus ?? 'unknown'}); it was not stopped and may still be running`;
-      print(reason);
-      return {
-        taskArn,
-        success: false,
-        reason,
-        exits: [],
-        durationMs: Math.max(0, now() - started),
-        timeline,
-      };
-    }
-    await sleep(Math.min(Math.max(1, opts.pollSeconds * 1000), remaining));
-  }
+    print(verdict.reason);
+    return { done: { taskArn, ...verdict, durationMs: poller.elapsedMs(), timeline: poller.timeline } };
+  });
+  if (!waited.timedOut) return waited.value;
+  // Not stopped on purpose: killing a migration halfway is worse than leaving it to a person.
+  const reason =
+    `Timed out after ${opts.timeoutMinutes} min waiting for one-off task ${id} ` +
+    `(last status ${lastStatus ?? 'unknown'}); it was not stopped and may still be running`;
+  print(reason);
+  return {
+    taskArn,
+    success: false,
+    reason,
+    exits: [],
+    durationMs: poller.elapsedMs(),
+    timeline: poller.timeline,
+  };
 }

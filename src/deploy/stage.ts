@@ -4,7 +4,7 @@ import { failureLine } from '../report/failure.js';
 import type { DeployInputs } from '../inputs/deploy.js';
 import type { StrategyInputs } from '../inputs/strategy.js';
 import { deployWithCodeDeploy } from './codedeploy/deployment.js';
-import type { RolloutState, RolloutTarget } from './rollout/judge.js';
+import type { RolloutState, RolloutTarget } from './rollout/verdict.js';
 import { cleanupRevisions, parseRevision, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';

@@ -1,7 +1,8 @@
 import { UpdateServiceCommand, type DeploymentConfiguration, type ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import { classifyAwsError, errorName } from '../aws/errors.js';
-import { sameTaskDefinition, type RolloutTarget } from './rollout/judge.js';
+import { sameTaskDefinition } from './rollout/identify.js';
+import type { RolloutTarget } from './rollout/verdict.js';
 
 /**
  * Points the service at our task definition. The clock is read before the call so the watcher can

@@ -1,5 +1,5 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
-import type { RolloutTarget } from '../../../src/deploy/rollout/judge.js';
+import type { RolloutTarget } from '../../../src/deploy/rollout/verdict.js';
 import type { DeployInputs } from '../../../src/inputs/deploy.js';
 
 export const TD = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${rev}`;

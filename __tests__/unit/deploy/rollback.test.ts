@@ -12,22 +12,20 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { previousRevision, rollBackIfNeeded, type RollbackOptions } from '../../../src/deploy/rollback.js';
 import type { RolloutResult } from '../../../src/deploy/rollout/watch.js';
 import { at, dep, sd, svc, target, TD } from './fixtures.js';
+import { fakeClock, type FakeClock } from '../poll/fake-clock.js';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
 const SD_ARN = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc';
 
 let lines: string[] = [];
-let clock = 0;
+let clock: FakeClock;
 const options = (over: Partial<RollbackOptions> = {}): RollbackOptions => ({
   mode: 'auto',
   pollSeconds: 5,
   timeoutMinutes: 1,
   log: (l) => lines.push(l),
-  now: () => clock,
-  sleep: async (ms) => {
-    clock += ms;
-  },
+  clock,
   ...over,
 });
 
@@ -54,7 +52,7 @@ const back = svc([dep(6, { status: 'PRIMARY', runningCount: 2, rolloutState: 'CO
 beforeEach(() => {
   ecsMock.reset();
   lines = [];
-  clock = STARTED_MS;
+  clock = fakeClock(STARTED_MS);
   ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
   ecsMock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
 });

@@ -21,6 +21,7 @@ import {
   type ContainerInfo,
 } from '../../../src/deploy/run-task.js';
 import { TD } from './fixtures.js';
+import { fakeClock, type FakeClock } from '../poll/fake-clock.js';
 
 const TASK = 'arn:aws:ecs:us-east-1:123456789012:task/prod/0123abcd';
 const APP_AND_SIDECAR: ContainerInfo[] = [
@@ -207,16 +208,13 @@ describe('taskOutcome', () => {
 describe('runOneOffTask', () => {
   const ecsMock = mockClient(ECSClient);
   const ecs = new ECSClient({ region: 'us-east-1' });
-  let clock = 0;
+  let clock: FakeClock;
   let lines: string[] = [];
   const opts = (timeoutMinutes = 30) => ({
     pollSeconds: 5,
     timeoutMinutes,
     log: (line: string) => lines.push(line),
-    now: () => clock,
-    sleep: async (ms: number) => {
-      clock += ms;
-    },
+    clock,
   });
   const args = {
     cluster: 'prod',
@@ -229,7 +227,7 @@ describe('runOneOffTask', () => {
 
   beforeEach(() => {
     ecsMock.reset();
-    clock = 0;
+    clock = fakeClock();
     lines = [];
     ecsMock
       .on(DescribeServicesCommand)
@@ -279,7 +277,7 @@ describe('runOneOffTask', () => {
     expect(result.reason).toBe(
       'Timed out after 1 min waiting for one-off task 0123abcd (last status RUNNING); it was not stopped and may still be running',
     );
-    expect(clock).toBe(60_000);
+    expect(clock.now()).toBe(60_000);
   });
 
   it('keeps polling through throttling', async () => {

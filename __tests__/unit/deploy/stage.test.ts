@@ -10,7 +10,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { RolloutTarget } from '../../../src/deploy/rollout/judge.js';
+import type { RolloutTarget } from '../../../src/deploy/rollout/verdict.js';
 import type { RolloutResult, WatchOptions } from '../../../src/deploy/rollout/watch.js';
 import { deployInputs, TD } from './fixtures.js';
 

@@ -2,12 +2,13 @@ import type { CodeDeployClient, DeploymentInfo, DeploymentTarget } from '@aws-sd
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { failureLine } from '../../report/failure.js';
 import { errorName } from '../../aws/errors.js';
+import type { PollLine } from '../../poll/changed-lines.js';
+import { Poller, waitOptions, type Next, type PollOptions } from '../../poll/poller.js';
 import { CodeDeployEvidence, judgeRollbackDeployment } from './evidence.js';
-import { revisionName } from '../rollout/judge.js';
+import { revisionName } from '../rollout/identify.js';
 import type { RollbackMode } from '../rollback.js';
 import { loadBalancerInfo } from '../strategy.js';
 import type { RolloutResult } from '../rollout/watch.js';
-import { realSleep, type PollOptions } from '../../poll.js';
 
 /**
  * Services with the CODE_DEPLOY deployment controller: UpdateService cannot change their task definition, so
@@ -64,34 +65,24 @@ export function judgeCodeDeploy(info: DeploymentInfo | undefined): CodeDeployVer
 }
 
 /**
- * One line per lifecycle event whose status changed (not for events still Pending when first seen), and
- * the task sets' traffic weights when they moved.
+ * The deployment target's lines for the poller: one per lifecycle event, keyed by its name so it prints when
+ * its status moves (an event first seen Pending says nothing: CodeDeploy lists every event from the start),
+ * and the task sets' traffic weights. Pure.
  */
-export class TargetTracker {
-  private readonly events = new Map<string, string>();
-  private weights = '';
-
-  changes(target: DeploymentTarget | undefined): string[] {
-    const lines: string[] = [];
-    const ecs = target?.ecsTarget;
-    for (const e of ecs?.lifecycleEvents ?? []) {
-      const key = e.lifecycleEventName ?? '?';
-      const status = e.status ?? '?';
-      const before = this.events.get(key);
-      if (before === status) continue;
-      this.events.set(key, status);
-      // CodeDeploy lists every event from the start, Pending: only a move says something.
-      if (before === undefined && status === 'Pending') continue;
-      const diag = e.diagnostics?.message ? `: ${e.diagnostics.message}` : '';
-      lines.push(`lifecycle event ${key} ${status}${diag}`);
-    }
-    const sets = (ecs?.taskSetsInfo ?? [])
-      .map((s) => `${s.taskSetLabel ?? s.identifer ?? '?'} ${s.trafficWeight ?? 0}%`)
-      .join(', ');
-    if (sets !== '' && sets !== this.weights) lines.push(`traffic: ${sets}`);
-    this.weights = sets;
-    return lines;
-  }
+export function targetLines(target: DeploymentTarget | undefined): PollLine[] {
+  const ecs = target?.ecsTarget;
+  const lines: PollLine[] = (ecs?.lifecycleEvents ?? []).map((e) => {
+    const name = e.lifecycleEventName ?? '?';
+    const diag = e.diagnostics?.message ? `: ${e.diagnostics.message}` : '';
+    const text = `lifecycle event ${name} ${e.status ?? '?'}${diag}`;
+    return { key: `lifecycle event ${name}`, text, initial: `lifecycle event ${name} Pending` };
+  });
+  const sets = (ecs?.taskSetsInfo ?? [])
+    .map((s) => `${s.taskSetLabel ?? s.identifer ?? '?'} ${s.trafficWeight ?? 0}%`)
+    .join(', ');
+  // No task set reported is remembered too: the weights print again when they come back.
+  lines.push({ key: 'traffic', text: `traffic: ${sets}`, ...(sets === '' ? { silent: true } : {}) });
+  return lines;
 }
 
 export interface CodeDeployArgs extends PollOptions {
@@ -109,41 +100,139 @@ export interface CodeDeployArgs extends PollOptions {
   rollback?: RollbackMode;
 }
 
+/** The result of a CodeDeploy rollout, its last line printed. */
+function finish(
+  poller: Poller,
+  state: RolloutResult['state'],
+  success: boolean,
+  reason: string,
+  deploymentId?: string,
+  rolledBackTo?: string,
+): RolloutResult {
+  poller.print(`${state}: ${reason}`);
+  return {
+    ...(rolledBackTo ? { rolledBackTo } : {}),
+    state,
+    success,
+    reason,
+    serviceDeploymentArn: undefined,
+    deploymentId,
+    durationMs: poller.elapsedMs(),
+    timeline: poller.timeline,
+  };
+}
+
+/**
+ * Polls GetDeployment (and the deployment's ECS target) until CodeDeploy's verdict; stops the deployment on
+ * ECS's evidence that it cannot succeed, and then follows CodeDeploy's rollback deployment, if any.
+ */
+class CodeDeployWatch {
+  private lastStatus = '';
+  private targetId: string | undefined;
+  /** Why ecs-ship stopped the deployment, once it has. */
+  private stoppedFor: string | undefined;
+  private rollbackId: string | undefined;
+  /** The failure line, once CodeDeploy has ended the deployment. */
+  private cause = '';
+
+  constructor(
+    private readonly sdk: typeof import('@aws-sdk/client-codedeploy'),
+    private readonly client: CodeDeployClient,
+    private readonly args: CodeDeployArgs,
+    private readonly poller: Poller,
+    private readonly deploymentId: string,
+    private readonly evidence: CodeDeployEvidence | undefined,
+  ) {}
+
+  private done(
+    state: RolloutResult['state'],
+    success: boolean,
+    reason: string,
+    to?: string,
+  ): Next<RolloutResult> {
+    return { done: finish(this.poller, state, success, reason, this.deploymentId, to) };
+  }
+
+  private async getDeployment(deploymentId: string): Promise<DeploymentInfo | undefined> {
+    return (await this.client.send(new this.sdk.GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+  }
+
+  private async pollRollback(rollbackId: string): Promise<Next<RolloutResult>> {
+    const back = judgeRollbackDeployment(await this.getDeployment(rollbackId));
+    if (!back.done) return 'wait';
+    if (!back.success)
+      return this.done('FAILED', false, `${this.cause}. Rolling back failed too: ${back.reason}`);
+    const previous = this.args.service.taskDefinition;
+    const to = previous ? ` to ${revisionName(previous)}` : '';
+    const reason = `${this.cause}. CodeDeploy rolled the service back${to} (${back.reason})`;
+    return this.done('ROLLED_BACK', false, reason, previous);
+  }
+
+  private async pollDeployment(): Promise<Next<RolloutResult>> {
+    const { sdk, client, deploymentId, poller } = this;
+    const info = await this.getDeployment(deploymentId);
+    if (info?.status) poller.show([{ key: 'status', text: `CodeDeploy deployment ${info.status}` }]);
+    this.lastStatus = info?.status ?? this.lastStatus;
+    this.targetId ??= (await client.send(new sdk.ListDeploymentTargetsCommand({ deploymentId })))
+      .targetIds?.[0];
+    if (this.targetId) {
+      const target = await client.send(
+        new sdk.GetDeploymentTargetCommand({ deploymentId, targetId: this.targetId }),
+      );
+      poller.show(targetLines(target.deploymentTarget));
+    }
+    const verdict = judgeCodeDeploy(info);
+    if (verdict.done) {
+      this.cause = this.stoppedFor
+        ? `${this.stoppedFor}. ecs-ship stopped CodeDeploy deployment ${deploymentId}`
+        : verdict.reason;
+      this.rollbackId = verdict.success ? undefined : info?.rollbackInfo?.rollbackDeploymentId;
+      if (!this.rollbackId) return this.done(verdict.state, verdict.success, this.cause);
+      poller.print(`waiting for CodeDeploy's rollback deployment ${this.rollbackId}`);
+      // The rollback gets a full timeout of its own, as rollback.ts gives ECS's.
+      poller.restartDeadline();
+      return 'now';
+    }
+    const why = this.stoppedFor ? undefined : await this.evidence?.check();
+    if (!why) return 'wait';
+    this.stoppedFor = why;
+    const stop = await stopDeployment(
+      sdk,
+      client,
+      deploymentId,
+      (this.args.rollback ?? 'auto') === 'auto',
+      poller,
+    );
+    return stop ? this.done('FAILED', false, `${why}. ${stop}`) : 'now';
+  }
+
+  async run(): Promise<RolloutResult> {
+    try {
+      const waited = await this.poller.until(() =>
+        this.rollbackId ? this.pollRollback(this.rollbackId) : this.pollDeployment(),
+      );
+      if (!waited.timedOut) return waited.value;
+    } catch (err) {
+      const reason = `Watching CodeDeploy deployment ${this.rollbackId ?? this.deploymentId} failed: ${failureLine(err)}`;
+      return finish(this.poller, 'FAILED', false, reason, this.deploymentId);
+    }
+    const what = this.rollbackId
+      ? `rollback deployment ${this.rollbackId}`
+      : `CodeDeploy deployment ${this.deploymentId}`;
+    const reason =
+      `${this.stoppedFor ? `${this.stoppedFor}. ` : ''}Timed out after ${this.args.timeoutMinutes} min ` +
+      `waiting for ${what} (${this.lastStatus || 'no status'})`;
+    return finish(this.poller, 'TIMED_OUT', false, reason, this.deploymentId);
+  }
+}
+
 /** Creates the deployment and watches it; never throws for a failed deployment (the result says so). */
 export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<RolloutResult> {
   const sdk = await import('@aws-sdk/client-codedeploy');
   const client =
     args.client ??
     new sdk.CodeDeployClient({ region: args.region, maxAttempts: 8, customUserAgent: 'ecs-ship/0.1.0' });
-  const now = args.now ?? Date.now;
-  const sleep = args.sleep ?? realSleep;
-  const started = now();
-  const timeline: Array<{ at: Date; text: string }> = [];
-  const print = (text: string) => {
-    const line = `[${String(Math.round((now() - started) / 1000)).padStart(4)}s] ${text}`;
-    timeline.push({ at: new Date(now()), text: line });
-    args.log(line);
-  };
-  const result = (
-    state: RolloutResult['state'],
-    success: boolean,
-    reason: string,
-    id?: string,
-    rolledBackTo?: string,
-  ): RolloutResult => {
-    print(`${state}: ${reason}`);
-    return {
-      ...(rolledBackTo ? { rolledBackTo } : {}),
-      state,
-      success,
-      reason,
-      serviceDeploymentArn: undefined,
-      deploymentId: id,
-      durationMs: now() - started,
-      timeline,
-    };
-  };
-
+  const poller = new Poller({ ...waitOptions(args), elapsedPrefix: true });
   const rev = revisionName(args.taskDefinitionArn);
   let deploymentId: string | undefined;
   try {
@@ -160,15 +249,14 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Rollou
     );
     deploymentId = created.deploymentId;
   } catch (err) {
-    return result('FAILED', false, `CodeDeploy refused the deployment of ${rev}: ${failureLine(err)}`);
+    const reason = `CodeDeploy refused the deployment of ${rev}: ${failureLine(err)}`;
+    return finish(poller, 'FAILED', false, reason);
   }
-  if (!deploymentId) return result('FAILED', false, 'CodeDeploy returned no deployment id');
-  print(
+  if (!deploymentId) return finish(poller, 'FAILED', false, 'CodeDeploy returned no deployment id');
+  poller.print(
     `CodeDeploy deployment ${deploymentId} of ${rev} created (application ${args.application}, ` +
       `group ${args.deploymentGroup}); polling every ${args.pollSeconds}s, timeout ${args.timeoutMinutes} min`,
   );
-
-  const tracker = new TargetTracker();
   const evidence = args.ecs
     ? new CodeDeployEvidence(
         args.ecs,
@@ -176,90 +264,12 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Rollou
           cluster: args.cluster,
           service: args.service.serviceArn ?? args.service.serviceName ?? '',
           taskDefinitionArn: args.taskDefinitionArn,
-          startedAt: new Date(started),
+          startedAt: new Date(poller.since),
         },
-        print,
+        (text) => poller.print(text),
       )
     : undefined;
-  const mode = args.rollback ?? 'auto';
-  let deadline = started + args.timeoutMinutes * 60_000;
-  let lastStatus = '';
-  let targetId: string | undefined;
-  /** Why ecs-ship stopped the deployment, once it has. */
-  let stoppedFor: string | undefined;
-  let rollbackId: string | undefined;
-  /** The failure line, once CodeDeploy has ended the deployment. */
-  let cause = '';
-  for (;;) {
-    try {
-      if (rollbackId) {
-        const info = (await client.send(new sdk.GetDeploymentCommand({ deploymentId: rollbackId })))
-          .deploymentInfo;
-        const back = judgeRollbackDeployment(info);
-        if (back.done) {
-          const previous = args.service.taskDefinition;
-          if (!back.success) {
-            return result('FAILED', false, `${cause}. Rolling back failed too: ${back.reason}`, deploymentId);
-          }
-          const to = previous ? ` to ${revisionName(previous)}` : '';
-          return result(
-            'ROLLED_BACK',
-            false,
-            `${cause}. CodeDeploy rolled the service back${to} (${back.reason})`,
-            deploymentId,
-            previous,
-          );
-        }
-      } else {
-        const info = (await client.send(new sdk.GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-        if (info?.status && info.status !== lastStatus) print(`CodeDeploy deployment ${info.status}`);
-        lastStatus = info?.status ?? lastStatus;
-        targetId ??= (await client.send(new sdk.ListDeploymentTargetsCommand({ deploymentId })))
-          .targetIds?.[0];
-        if (targetId) {
-          const target = await client.send(new sdk.GetDeploymentTargetCommand({ deploymentId, targetId }));
-          for (const line of tracker.changes(target.deploymentTarget)) print(line);
-        }
-        const verdict = judgeCodeDeploy(info);
-        if (verdict.done) {
-          cause = stoppedFor
-            ? `${stoppedFor}. ecs-ship stopped CodeDeploy deployment ${deploymentId}`
-            : verdict.reason;
-          rollbackId = verdict.success ? undefined : info?.rollbackInfo?.rollbackDeploymentId;
-          if (!rollbackId) return result(verdict.state, verdict.success, cause, deploymentId);
-          print(`waiting for CodeDeploy's rollback deployment ${rollbackId}`);
-          // The rollback gets a full timeout of its own, as rollback.ts gives ECS's.
-          deadline = now() + args.timeoutMinutes * 60_000;
-          continue;
-        }
-        const why = stoppedFor ? undefined : await evidence?.check();
-        if (why) {
-          stoppedFor = why;
-          const stop = await stopDeployment(sdk, client, deploymentId, mode === 'auto', print);
-          if (stop) return result('FAILED', false, `${why}. ${stop}`, deploymentId);
-          continue;
-        }
-      }
-    } catch (err) {
-      return result(
-        'FAILED',
-        false,
-        `Watching CodeDeploy deployment ${rollbackId ?? deploymentId} failed: ${failureLine(err)}`,
-        deploymentId,
-      );
-    }
-    const remaining = deadline - now();
-    if (remaining <= 0) {
-      const what = rollbackId ? `rollback deployment ${rollbackId}` : `CodeDeploy deployment ${deploymentId}`;
-      return result(
-        'TIMED_OUT',
-        false,
-        `${stoppedFor ? `${stoppedFor}. ` : ''}Timed out after ${args.timeoutMinutes} min waiting for ${what} (${lastStatus || 'no status'})`,
-        deploymentId,
-      );
-    }
-    await sleep(Math.min(args.pollSeconds * 1000, remaining));
-  }
+  return new CodeDeployWatch(sdk, client, args, poller, deploymentId, evidence).run();
 }
 
 /**
@@ -272,10 +282,10 @@ async function stopDeployment(
   client: CodeDeployClient,
   deploymentId: string,
   autoRollbackEnabled: boolean,
-  print: (text: string) => void,
+  poller: Poller,
 ): Promise<string | undefined> {
   const how = autoRollbackEnabled ? 'with rollback' : 'without rollback (rollback: false)';
-  print(`stopping CodeDeploy deployment ${deploymentId} ${how}`);
+  poller.print(`stopping CodeDeploy deployment ${deploymentId} ${how}`);
   try {
     await client.send(new sdk.StopDeploymentCommand({ deploymentId, autoRollbackEnabled }));
     return undefined;

@@ -1,7 +1,7 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { errorName } from '../../aws/errors.js';
-import { stoppedTaskLine } from '../rollout/changes.js';
+import { stoppedTaskLine } from '../rollout/lines.js';
 import { conclusiveFailure } from '../rollout/evidence.js';
 import { CallError, SnapshotReader } from '../rollout/snapshot-reader.js';
 

@@ -18,11 +18,6 @@ import {
   type Verdict,
 } from './verdict.js';
 
-// Most of src/deploy (and its tests) imports a rollout's vocabulary from here, where it used to live.
-export { pullFailure, taskId } from './evidence.js';
-export { revisionName, sameTaskDefinition } from './identify.js';
-export type { DoneVerdict, RollbackHint, RolloutState, RolloutTarget, Snapshot, Verdict } from './verdict.js';
-
 /**
  * ECS's verdict on our rollout, from one snapshot. Pure: no clock, no I/O. It never infers success
  * from counts alone while ECS still reports the rollout in progress, and it treats "the service no

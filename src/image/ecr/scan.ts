@@ -3,6 +3,8 @@ import { DescribeImageScanFindingsCommand, StartImageScanCommand, type ECRClient
 import { UserError } from '../../errors.js';
 import { SEVERITIES, type ScanGateInputs, type Severity } from '../../inputs/registry.js';
 import type { RepositoryPlan } from './repository.js';
+import type { Clock } from '../../poll/clock.js';
+import { Poller, type Next } from '../../poll/poller.js';
 
 /** One DescribeImageScanFindings answer, reduced to what the gate judges. */
 export type ScanSnapshot =
@@ -105,16 +107,6 @@ async function snapshot(ecr: ECRClient, repo: RepositoryPlan, digest: string): P
   }
 }
 
-export interface GateClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const realClock: GateClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
-
 /**
  * Polls the image's scan until it gives a verdict, bounded by `timeoutSeconds`. An image without a scan
  * (no scan-on-push, basic scanning) gets one StartImageScan; when ECR refuses it (enhanced scanning, quota,
@@ -125,46 +117,52 @@ export async function waitForScan(
   repo: RepositoryPlan,
   digest: string,
   gate: ScanGateInputs,
-  opts: { pollMs: number; log: (line: string) => void; clock?: GateClock },
+  opts: { pollMs: number; log: (line: string) => void; clock?: Clock },
 ): Promise<ScanGateResult> {
-  const clock = opts.clock ?? realClock;
-  const until = clock.now() + gate.timeoutSeconds * 1000;
+  // The gate gives up as soon as its next look would come after the deadline.
+  const poller = new Poller({
+    intervalMs: opts.pollMs,
+    timeoutMs: gate.timeoutSeconds * 1000,
+    log: opts.log,
+    clock: opts.clock,
+    pollAtDeadline: false,
+  });
   const done = (verdict: ScanVerdict): ScanGateResult => ({
     verdict,
     digest,
     threshold: gate.failOnSeverity,
   });
   let started = false;
-  let last = '';
-  for (;;) {
+  let status = '';
+  const waited = await poller.until(async (): Promise<Next<ScanVerdict>> => {
     const seen = await snapshot(ecr, repo, digest);
     const verdict = judgeScan(seen, gate.failOnSeverity);
-    if (verdict.kind !== 'wait') return done(verdict);
-    if (!seen.found && !started) {
-      started = true;
-      try {
-        await ecr.send(
-          new StartImageScanCommand({
-            repositoryName: repo.name,
-            ...(repo.registryId ? { registryId: repo.registryId } : {}),
-            imageId: { imageDigest: digest },
-          }),
-        );
-        opts.log(`No scan of ${digest} yet: started one`);
-      } catch (err) {
-        const reason = `no scan, and StartImageScan was refused: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
-        return done({ kind: 'unavailable', status: 'NOT_FOUND', reason });
-      }
-    } else if (verdict.status !== last) {
-      opts.log(`Scan ${verdict.status}`);
+    if (verdict.kind !== 'wait') return { done: verdict };
+    status = verdict.status;
+    const moved = poller.changed('scan status', status);
+    if (seen.found || started) {
+      if (moved) poller.print(`Scan ${status}`);
+      return 'wait';
     }
-    last = verdict.status;
-    if (clock.now() + opts.pollMs > until) {
-      const reason = `still ${verdict.status} after ${gate.timeoutSeconds} s (scan-timeout-seconds)`;
-      return done({ kind: 'unavailable', status: verdict.status, reason });
+    started = true;
+    try {
+      await ecr.send(
+        new StartImageScanCommand({
+          repositoryName: repo.name,
+          ...(repo.registryId ? { registryId: repo.registryId } : {}),
+          imageId: { imageDigest: digest },
+        }),
+      );
+    } catch (err) {
+      const reason = `no scan, and StartImageScan was refused: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+      return { done: { kind: 'unavailable', status: 'NOT_FOUND', reason } };
     }
-    await clock.sleep(opts.pollMs);
-  }
+    poller.print(`No scan of ${digest} yet: started one`);
+    return 'wait';
+  });
+  if (!waited.timedOut) return done(waited.value);
+  const reason = `still ${status} after ${gate.timeoutSeconds} s (scan-timeout-seconds)`;
+  return done({ kind: 'unavailable', status, reason });
 }
 
 /**
@@ -177,7 +175,7 @@ export async function scanGateStage(
   repo: RepositoryPlan,
   digest: string,
   gate: ScanGateInputs,
-  opts: { pollMs: number; log: (line: string) => void; clock?: GateClock },
+  opts: { pollMs: number; log: (line: string) => void; clock?: Clock },
 ): Promise<ScanGateResult> {
   const result = await waitForScan(ecr, repo, digest, gate, opts);
   await core.summary.addRaw(renderScanSummary(result)).write();

@@ -1,3 +1,5 @@
+import { sleep } from '../../poll/clock.js';
+
 /** A registry answered with an HTTP status the caller did not expect. */
 export class HttpStatusError extends Error {
   constructor(
@@ -59,7 +61,7 @@ export async function withRetries<T>(what: string, step: () => Promise<T>, opts:
       const wait = backoffMs(attempt, opts.baseMs);
       const reason = err instanceof Error ? err.message : String(err);
       opts.log?.(`${what} failed (${reason}); retrying in ${(wait / 1000).toFixed(1)} s`);
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
     }
   }
 }

@@ -11,12 +11,14 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { fakeClock } from '../../poll/fake-clock.js';
 import {
   appSpecContent,
   deployWithCodeDeploy,
   judgeCodeDeploy,
-  TargetTracker,
+  targetLines,
 } from '../../../../src/deploy/codedeploy/deployment.js';
+import { ChangedLines } from '../../../../src/poll/changed-lines.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:8';
 const service: Service = {
@@ -93,7 +95,6 @@ function target(events: Array<[string, string]>, weights: Array<[string, number]
 
 async function run(timeoutMinutes = 5) {
   const lines: string[] = [];
-  let clock = 0;
   const result = await deployWithCodeDeploy({
     region: 'us-east-1',
     cluster: 'prod',
@@ -105,8 +106,7 @@ async function run(timeoutMinutes = 5) {
     timeoutMinutes,
     log: (l) => lines.push(l.replace(/^\[\s*\d+s\] /, '')),
     client,
-    sleep: async (ms) => void (clock += ms),
-    now: () => clock,
+    clock: fakeClock(),
   });
   return { result, lines };
 }
@@ -117,7 +117,8 @@ beforeEach(() => {
 
 describe('the lifecycle event lines', () => {
   it('say nothing of events still Pending when first seen, then follow every move', () => {
-    const tracker = new TargetTracker();
+    const memory = new ChangedLines();
+    const tracker = { changes: (t: DeploymentTarget) => memory.sort(targetLines(t)).news };
     const first = target(
       [
         ['BeforeInstall', 'Succeeded'],

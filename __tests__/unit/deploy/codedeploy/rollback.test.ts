@@ -18,6 +18,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { fakeClock } from '../../poll/fake-clock.js';
 import { judgeRollbackDeployment } from '../../../../src/deploy/codedeploy/evidence.js';
 import { deployWithCodeDeploy } from '../../../../src/deploy/codedeploy/deployment.js';
 import type { RollbackMode } from '../../../../src/deploy/rollback.js';
@@ -115,7 +116,6 @@ function codeDeployShows(opts: {
 
 async function run(rollback: RollbackMode = 'auto', withEcs = true) {
   const lines: string[] = [];
-  let clock = 0;
   const result = await deployWithCodeDeploy({
     region: 'us-east-1',
     cluster: 'prod',
@@ -129,8 +129,7 @@ async function run(rollback: RollbackMode = 'auto', withEcs = true) {
     client,
     ...(withEcs ? { ecs } : {}),
     rollback,
-    sleep: async (ms) => void (clock += ms),
-    now: () => clock,
+    clock: fakeClock(),
   });
   return { result, lines };
 }

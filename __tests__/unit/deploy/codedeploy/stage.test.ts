@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CodeDeployArgs } from '../../../../src/deploy/codedeploy/deployment.js';
-import type { RolloutTarget } from '../../../../src/deploy/rollout/judge.js';
+import type { RolloutTarget } from '../../../../src/deploy/rollout/verdict.js';
 import type { RolloutResult } from '../../../../src/deploy/rollout/watch.js';
 import { deployInputs, TD } from '../fixtures.js';
 

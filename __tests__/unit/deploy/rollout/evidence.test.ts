@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Service } from '@aws-sdk/client-ecs';
 import { conclusiveFailure } from '../../../../src/deploy/rollout/evidence.js';
-import { judge, type Snapshot } from '../../../../src/deploy/rollout/judge.js';
+import { judge } from '../../../../src/deploy/rollout/judge.js';
+import type { Snapshot } from '../../../../src/deploy/rollout/verdict.js';
 import { at, dep, PULL_REASON, sd, STARTED, stoppedTask, svc, target, TD } from '../fixtures.js';
 
 const crash = stoppedTask('c1', {

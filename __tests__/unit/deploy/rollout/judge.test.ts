@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  describePending,
-  judge,
-  pullFailure,
-  revisionName,
-  type Snapshot,
-} from '../../../../src/deploy/rollout/judge.js';
+import { pullFailure } from '../../../../src/deploy/rollout/evidence.js';
+import { revisionName } from '../../../../src/deploy/rollout/identify.js';
+import { describePending, judge } from '../../../../src/deploy/rollout/judge.js';
+import type { Snapshot } from '../../../../src/deploy/rollout/verdict.js';
 import { dep, PULL_IMAGE, PULL_REASON, sd, stoppedTask, svc, target, TD } from '../fixtures.js';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({

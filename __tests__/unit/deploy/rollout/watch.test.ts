@@ -14,6 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { watchRollout, type WatchOptions } from '../../../../src/deploy/rollout/watch.js';
 import { at, dep, PULL_REASON, sd, STARTED, stoppedTask, svc, target, TD } from '../fixtures.js';
+import { fakeClock, type FakeClock } from '../../poll/fake-clock.js';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
@@ -22,8 +23,7 @@ const SD_ARN = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/a
 const REV_ARN = 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/7777';
 const OLD_REV_ARN = 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/6666';
 
-let clock = 0;
-let sleeps: number[] = [];
+let clock: FakeClock;
 let lines: string[] = [];
 
 function options(over: Partial<WatchOptions> = {}): WatchOptions {
@@ -31,11 +31,7 @@ function options(over: Partial<WatchOptions> = {}): WatchOptions {
     pollSeconds: 5,
     timeoutMinutes: 30,
     log: (line) => lines.push(line),
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
+    clock,
     ...over,
   };
 }
@@ -80,8 +76,7 @@ function withServiceDeployments(): void {
 
 beforeEach(() => {
   ecsMock.reset();
-  clock = STARTED.getTime() + 1000;
-  sleeps = [];
+  clock = fakeClock(STARTED.getTime() + 1000);
   lines = [];
   ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
 });
@@ -109,7 +104,7 @@ describe('watchRollout', () => {
       deploymentId: 'ecs-svc/new',
     });
     expect(result.durationMs).toBe(11_000);
-    expect(sleeps).toEqual([5000, 5000]);
+    expect(clock.slept).toEqual([5000, 5000]);
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(3);
     // Found once, then only described.
     expect(ecsMock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(1);
@@ -203,7 +198,7 @@ describe('watchRollout', () => {
 
       expect(result).toMatchObject({ state: 'FAILED', success: false });
       expect(result.reason).toContain(`Access denied for ${action}`);
-      expect(sleeps).toEqual([]);
+      expect(clock.slept).toEqual([]);
     },
   );
 
@@ -220,7 +215,7 @@ describe('watchRollout', () => {
     const result = await watchRollout(ecs, target, options({ pollSeconds: 5 }));
 
     expect(result.state).toBe('SUCCESSFUL');
-    expect(sleeps).toEqual([10_000, 20_000, 30_000]);
+    expect(clock.slept).toEqual([10_000, 20_000, 30_000]);
     expect(lines).toContain('[   1s] ThrottlingException on ecs:DescribeServices; retrying in 10s');
   });
 
@@ -238,7 +233,7 @@ describe('watchRollout', () => {
         'web:7 IN_PROGRESS running 1/2, pending 1, failed 0; 1 other deployment(s) still active (web:6)',
     );
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(13);
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(60_000);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(60_000);
     // Every poll shows each deployment, so a long wait is never silent; the timeline keeps only changes.
     expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(13);
     expect(result.timeline.filter((t) => t.text.includes('PRIMARY rev 7'))).toHaveLength(1);
@@ -251,7 +246,7 @@ describe('watchRollout', () => {
     expect(result.reason).toMatch(
       /ECS never answered; last error: ThrottlingException on ecs:DescribeServices$/,
     );
-    expect(Math.max(...sleeps)).toBeLessThanOrEqual(30_000);
+    expect(Math.max(...clock.slept)).toBeLessThanOrEqual(30_000);
   });
 
   it.each([

@@ -17,10 +17,10 @@ import {
   renderScanSummary,
   scanGateStage,
   waitForScan,
-  type GateClock,
 } from '../../../../src/image/ecr/scan.js';
 import type { RepositoryPlan } from '../../../../src/image/ecr/repository.js';
 import type { ScanGateInputs } from '../../../../src/inputs/registry.js';
+import { fakeClock } from '../../poll/fake-clock.js';
 
 const ecrMock = mockClient(ECRClient);
 const ecr = new ECRClient({ region: 'eu-west-1' });
@@ -33,13 +33,6 @@ const repo: RepositoryPlan = {
   immutable: false,
 };
 const gate: ScanGateInputs = { failOnSeverity: 'HIGH', timeoutSeconds: 60, unavailable: 'fail' };
-
-/** Time moves only when the gate sleeps, so timeouts are exact and the test instant. */
-function fakeClock(): GateClock & { slept: number[] } {
-  let t = 0;
-  const slept: number[] = [];
-  return { slept, now: () => t, sleep: async (ms) => void (slept.push(ms), (t += ms)) };
-}
 
 const answer = (
   status: string,
