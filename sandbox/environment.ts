@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDockerd, type DockerDaemon } from './dockerd.js';
+import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import { startAwsSandbox, type AwsSandbox } from './server.js';
@@ -14,10 +15,21 @@ export interface Environment {
    * Env vars for running the action against this: AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_ECR,
    * AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_CODEDEPLOY,
    * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
-   * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker).
+   * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker); with `github`
+   * also the runner's GITHUB_* variables (GITHUB_API_URL …, GITHUB_EVENT_PATH of a push) and
+   * ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN.
    */
   env: Record<string, string>;
+  /** With `github`: the GitHub REST subset and the OIDC issuer; `github.token` is a write GITHUB_TOKEN. */
+  github: GitHubSandbox | undefined;
   stop(): Promise<void>;
+}
+
+export interface EnvironmentOptions {
+  timeScale?: number;
+  docker?: boolean;
+  /** Also start the GitHub sandbox (REST API, ID-token endpoint, issuer); options or `true`. */
+  github?: boolean | GitHubSandboxOptions;
 }
 
 const TOOLS: [string[], string][] = [
@@ -34,8 +46,10 @@ export function missingTools(opts: { docker?: boolean } = {}): string[] {
 }
 
 export async function startEnvironment(
-  opts: { timeScale?: number; docker?: boolean } = {},
-): Promise<Environment> {
+  opts: EnvironmentOptions & { github: true | GitHubSandboxOptions },
+): Promise<Environment & { github: GitHubSandbox }>;
+export async function startEnvironment(opts?: EnvironmentOptions): Promise<Environment>;
+export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<Environment> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     // Reverse order; keep going when one fails so nothing is left running.
@@ -62,6 +76,10 @@ export async function startEnvironment(
       ...(opts.timeScale === undefined ? {} : { timeScale: opts.timeScale }),
     });
     stops.push(() => aws.close());
+    const github = opts.github
+      ? await startGitHubSandbox(opts.github === true ? {} : opts.github)
+      : undefined;
+    if (github) stops.push(() => github.close());
     const env: Record<string, string> = {
       AWS_ENDPOINT_URL_ECS: aws.endpoint,
       AWS_ENDPOINT_URL_ECR: aws.endpoint,
@@ -73,8 +91,9 @@ export async function startEnvironment(
       AWS_EC2_METADATA_DISABLED: 'true',
       DOCKER_CONFIG: dockerConfig,
       ...(docker ? { DOCKER_HOST: docker.env.DOCKER_HOST } : {}),
+      ...github?.env(),
     };
-    return { registry, docker, aws, env, stop: stopAll };
+    return { registry, docker, aws, env, github, stop: stopAll };
   } catch (err) {
     await stopAll().catch(() => undefined);
     throw err;

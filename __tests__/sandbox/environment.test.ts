@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { getOctokit } from '@actions/github';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -71,6 +72,46 @@ describe('startEnvironment', () => {
       expect(dirs.filter((d) => existsSync(d))).toEqual([]);
       await expect(fetch(`${environment.registry.url}/v2/`)).rejects.toThrow();
       await expect(fetch(environment.aws.endpoint)).rejects.toThrow();
+    } finally {
+      if (!stopped) await environment.stop();
+    }
+  }, 60_000);
+
+  it('with github: adds the runner variables, serves GitHub to octokit and the ID token, and stops it', async () => {
+    const environment = await startEnvironment({ timeScale: 20, docker: false, github: true });
+    let stopped = false;
+    try {
+      const { env, github } = environment;
+      expect(env).toMatchObject({
+        GITHUB_API_URL: github.apiUrl,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'org/app',
+        GITHUB_RUN_ID: String(github.run.runId),
+        GITHUB_SHA: github.run.sha,
+        GITHUB_EVENT_NAME: 'push',
+        ACTIONS_ID_TOKEN_REQUEST_URL: github.oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.oidc.requestToken,
+      });
+      expect(existsSync(env.GITHUB_EVENT_PATH ?? '')).toBe(true);
+      const octokit = getOctokit(github.token, { baseUrl: env.GITHUB_API_URL ?? '' });
+      const created = await octokit.rest.repos.createDeployment({
+        owner: 'org',
+        repo: 'app',
+        ref: env.GITHUB_SHA ?? '',
+        environment: 'staging',
+        required_contexts: [],
+      });
+      expect(created.status).toBe(201);
+      const idToken = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sts.amazonaws.com`, {
+        headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+      });
+      expect(idToken.status).toBe(200);
+
+      await environment.stop();
+      stopped = true;
+      expect(existsSync(env.GITHUB_EVENT_PATH ?? '')).toBe(false);
+      await expect(fetch(github.apiUrl)).rejects.toThrow();
+      await expect(fetch(github.oidc.issuer)).rejects.toThrow();
     } finally {
       if (!stopped) await environment.stop();
     }
