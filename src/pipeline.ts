@@ -1,69 +1,86 @@
-import * as core from '@actions/core';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { createClients } from './aws/clients.js';
 import { containersOf } from './deploy/run-task.js';
-import { deployStage } from './deploy/stage.js';
+import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
-import { scanGateStage } from './image/ecr/scan.js';
-import { publishImage } from './image/stage.js';
+import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
+import { pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
-import { preparePlan } from './plan.js';
-import { writeSummary } from './report/summary.js';
+import type { ImageInputs } from './inputs/image.js';
+import { preparePlan, type Plan } from './plan.js';
+import { stepLog as log } from './report/log.js';
+import { RunReport } from './report/run-report.js';
 import { dryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
-const log = (line: string): void => core.info(line);
-
 /**
- * The whole step after inputs are valid: plan (reads only), publish, render, register, deploy and watch,
- * report. Each stage lives with its area (image/, taskdef/, deploy/) and sets its own outputs.
+ * The whole step after inputs are valid: plan (reads only), publish, scan gate, render, register, the
+ * one-off task, deploy and watch. Each stage lives with its area and returns what it did; the report turns
+ * that into the outputs and the one job summary, written also when a stage throws.
  */
 export async function ship(inputs: Inputs): Promise<void> {
-  const { ecs, ecr } = createClients(inputs.awsRegion);
+  const report = new RunReport({
+    cluster: inputs.deploy.cluster,
+    image: inputs.image?.image ?? '',
+    tags: inputs.image?.tags ?? [],
+  });
+  let outcome: DeployOutcome | undefined;
+  try {
+    outcome = await runStages(inputs, report);
+  } catch (err) {
+    await report.finishFailed(err);
+    throw err;
+  }
+  await report.finish();
+  if (outcome?.failure !== undefined) throw new UserError(outcome.failure);
+}
 
-  const plan = await core.group('Plan', () => preparePlan(ecs, inputs, log, ecr));
+/** The stages in order; undefined for a dry run, which stops before the first write. */
+async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  const { ecs, ecr } = createClients(inputs.awsRegion);
+  const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr));
   // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
   const imageInputs = plan.image;
   if (inputs.taskDefinition.dryRun) {
-    await core.group('Dry run', () => dryRunStage(ecr, plan.taskDefinition, imageInputs, plan.ecr, log));
-    return;
+    await log.group('Dry run', async () => {
+      const pending = imageInputs && (await pendingImageUri(ecr, imageInputs, log, plan.ecr));
+      report.record('dryRun', await dryRunStage(plan.taskDefinition, pending, log));
+    });
+    return undefined;
   }
-  const image = imageInputs
-    ? await core.group(`Publish ${imageInputs.image}`, () => publishImage(ecr, imageInputs, log, plan.ecr))
-    : undefined;
+  const image = imageInputs ? await publish(ecr, imageInputs, { inputs, plan, report }) : undefined;
+
+  const registered = await log.group('Register task definition', async () => {
+    const rendered = report.record('render', await renderStage(plan.taskDefinition, image?.imageUri, log));
+    return report.record('register', await registerStage(ecs, plan.taskDefinition, rendered, log));
+  });
+  const revision = {
+    arn: registered.arn,
+    containers: containersOf(plan.taskDefinition.base),
+    runTaskContainer: plan.runTaskContainer,
+  };
+  const runTask = await runTaskStage(ecs, inputs.deploy, revision, log);
+  if (runTask) report.record('runTask', runTask);
+  const strategy = { inputs: inputs.strategy, described: plan.services };
+  return report.record('deploy', await deployStage(ecs, inputs.deploy, revision, log, strategy, runTask));
+}
+
+/** Publishes the image, then holds it at the scan gate (if asked) before anything is deployed. */
+async function publish(
+  ecr: ECRClient,
+  imageInputs: ImageInputs,
+  { inputs, plan, report }: { inputs: Inputs; plan: Plan; report: RunReport },
+): Promise<PublishedImage> {
+  const image = await log.group(`Publish ${imageInputs.image}`, async () =>
+    report.record('image', await publishImage(ecr, imageInputs, log, plan.ecr)),
+  );
   const { scanGate } = inputs.registry;
-  if (image && scanGate && plan.ecr) {
+  if (scanGate && plan.ecr) {
     const { repository } = plan.ecr;
     const pollMs = inputs.deploy.pollSeconds * 1000;
-    await core.group('Scan gate', () =>
-      scanGateStage(ecr, repository, image.digest, scanGate, { pollMs, log }),
-    );
+    await log.group('Scan gate', async () => {
+      const scan = await scanGateStage(ecr, repository, image.digest, scanGate, { pollMs, log });
+      enforceScanGate(report.record('scan', scan), scanGate, log);
+    });
   }
-
-  const registered = await core.group('Register task definition', async () =>
-    registerStage(ecs, plan.taskDefinition, await renderStage(plan.taskDefinition, image?.imageUri), log),
-  );
-
-  const outcome = await deployStage(
-    ecs,
-    inputs.deploy,
-    {
-      arn: registered.arn,
-      containers: containersOf(plan.taskDefinition.base),
-      runTaskContainer: plan.runTaskContainer,
-    },
-    log,
-    { inputs: inputs.strategy, described: plan.services },
-  );
-
-  await writeSummary({
-    image: imageInputs?.image ?? '',
-    imageUri: image?.imageUri ?? '',
-    digest: image?.digest ?? '',
-    tags: imageInputs?.tags ?? [],
-    taskDefinitionArn: registered.arn,
-    revision: registered.revision,
-    cluster: inputs.deploy.cluster,
-    outcome,
-  });
-
-  if (outcome.failure !== undefined) throw new UserError(outcome.failure);
+  return image;
 }

@@ -7,6 +7,7 @@ import { planEcr, type EcrPlan } from './image/ecr/plan.js';
 import type { ImageInputs } from './inputs/image.js';
 import { checkImageSource, preferLocalImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
+import type { Logger } from './report/log.js';
 import { planTaskDefinition, type TaskDefinitionPlan } from './taskdef/stage.js';
 
 /** Everything known before the first write. */
@@ -29,7 +30,7 @@ export interface Plan {
 export async function preparePlan(
   ecs: ECSClient,
   inputs: Inputs,
-  log: (line: string) => void,
+  log: Logger,
   ecr: ECRClient,
 ): Promise<Plan> {
   const { cluster, service } = inputs.deploy;
@@ -44,7 +45,7 @@ export async function preparePlan(
     ? overrideContainer(runTask, containersOf(taskDefinition.base), taskDefinition.containers)
     : undefined;
   const image = inputs.image ? await preferLocalImage(inputs.image) : undefined;
-  const ecrPlan = image ? await planEcr(ecr, image, inputs.registry, log) : undefined;
+  const ecrPlan = image ? await planEcr(ecr, image, inputs.registry, log.info) : undefined;
   // A promotion's source was read from ECR itself; there is nothing else to open.
   if (image && !ecrPlan?.promotion) await checkImageSource(image);
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };

@@ -198,6 +198,12 @@ describe('scan gate', () => {
     expect(callsSince(from, 'ecs')).not.toContain('UpdateService');
     expect(main.summary).toContain('| CRITICAL | 1 |');
     expect(main.summary).toContain('| HIGH | 2 |');
+    // The one summary of a step the gate stopped: the scan, then the line it failed with; no deploy.
+    expect(main.summary).toMatch(/^### ❌ Image scan: 3 finding\(s\) at or above HIGH, not deployed\n/);
+    expect(main.summary).toMatch(
+      /\n\n\*\*❌ Step failed:\*\* Image scan found 3 finding\(s\) at or above HIGH in sha256:/,
+    );
+    expect(main.summary).not.toContain('Deployed');
   }, 60_000);
 
   it('deploys when enhanced scanning finds nothing at the threshold', async () => {
@@ -215,6 +221,7 @@ describe('scan gate', () => {
     expect(main.outputs['rollout-state']).toBe('SUCCESSFUL');
     expect(main.stdout).toContain('Scan findings: MEDIUM 2, UNTRIAGED 1');
     expect(main.summary).toContain('Image scan: nothing at or above HIGH');
+    expect(main.summary.indexOf('Image scan')).toBeLessThan(main.summary.indexOf('## ✅ Deployed to clean'));
   }, 60_000);
 
   it('a scan that never finishes is not waited on forever', async () => {

@@ -231,6 +231,8 @@ describe('a task definition file with misspelled keys', () => {
       expect(errorLines(main)).toHaveLength(1);
       expect(errorLines(main)[0]).toContain(message);
       expect(writes).toEqual([]);
+      // Nothing ran past the plan: the summary is the failure line alone.
+      expect(main.summary).toMatch(/^\n\*\*❌ Step failed:\*\* Task definition '.*keys.*': .+\n$/);
     },
     30_000,
   );
@@ -260,6 +262,7 @@ describe('dry-run', () => {
       { name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-Ab12Cd' },
     ]);
     expect(main.summary).toContain('Dry run');
+    expect(main.summary).toMatch(/^## Dry run: nothing was pushed, registered or deployed\n/);
     expect(main.summary).toContain('+ containerDefinitions[web].secrets[DB_PASSWORD]: (hidden)');
     expect(`${main.stdout}${main.summary}`).not.toContain('secret:db-Ab12Cd');
     expect(environment.aws.state.taskDefinitions('preview')).toHaveLength(1);

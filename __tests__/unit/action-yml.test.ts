@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readInputs } from '../../src/inputs.js';
 import { ROOT } from '../../sandbox/runner.js';
+import { outputsOf, type Stage } from '../../src/report/outputs.js';
+import { everyStage } from './report/results.js';
 
 interface ActionYml {
   inputs: Record<string, { description: string; required: boolean; default?: string }>;
@@ -35,11 +37,28 @@ describe('action.yml', () => {
     expect(parsedWithDefaults).toEqual(parsedWithoutInput);
   });
 
-  it('declares every output the action sets', async () => {
-    const files = (await readdir(join(ROOT, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts'));
-    const sources = await Promise.all(files.map((f) => readFile(join(ROOT, 'src', f), 'utf8')));
-    const set = sources.flatMap((source) => [...source.matchAll(/setOutput\('([a-z-]+)'/g)].map((m) => m[1]));
+  it('declares every output the action sets, and the action sets every output it declares', () => {
+    // One result of each stage (the type makes a new stage need one here), mapped as report/ maps it.
+    const stages = Object.keys(everyStage) as Stage[];
+    const set = stages.flatMap(<S extends Stage>(stage: S) =>
+      Object.keys(outputsOf(stage, everyStage[stage])),
+    );
     expect(Object.keys(action.outputs).sort()).toEqual([...new Set(set)].sort());
+  });
+
+  it('has one owner of the Actions I/O: only report/ sets outputs, writes the summary or prints', async () => {
+    const files = (await readdir(join(ROOT, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const using = async (pattern: RegExp) => {
+      const hits = await Promise.all(
+        files.map(async (f) => (pattern.test(await readFile(join(ROOT, 'src', f), 'utf8')) ? [f] : [])),
+      );
+      return hits.flat().sort();
+    };
+    expect(await using(/core\.(setOutput|summary)/)).toEqual(['report/outputs.ts', 'report/summary.ts']);
+    expect(await using(/process\.std(out|err)\.write|console\./)).toEqual(['report/log.ts']);
+    // The post step (cleanup.ts) is its own entry point, outside the main step's report.
+    const core = await using(/from '@actions\/core'/);
+    expect(core.filter((f) => !f.startsWith('report/') && f !== 'cleanup.ts')).toEqual([]);
   });
 
   it('runs on node24 with a main and a post step from dist/', () => {

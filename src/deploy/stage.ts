@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { failureLine } from '../report/failure.js';
+import type { Logger } from '../report/log.js';
 import type { DeployInputs } from '../inputs/deploy.js';
 import type { StrategyInputs } from '../inputs/strategy.js';
 import { deployWithCodeDeploy } from './codedeploy/deployment.js';
@@ -68,20 +68,6 @@ export function failureSummary(services: ServiceOutcome[]): string | undefined {
   if (services.length === 1) return `Rollout ${failed[0]?.state}: ${failed[0]?.reason}`;
   const each = failed.map((s) => `${s.service} ${s.state}: ${s.reason}`).join('; ');
   return `Rollout failed on ${failed.length} of ${services.length} services: ${each}`;
-}
-
-/** What the `rollouts` output holds: one object per service, for later steps to read with fromJSON. */
-export function rolloutsJson(services: ServiceOutcome[]): string {
-  return JSON.stringify(
-    services.map((s) => ({
-      service: s.service,
-      state: s.state,
-      reason: s.reason,
-      deploymentId: s.deploymentId ?? null,
-      serviceDeploymentArn: s.rollout?.serviceDeploymentArn ?? null,
-      durationMs: s.rollout?.durationMs ?? null,
-    })),
-  );
 }
 
 /** After a failed watch: rollback.ts undoes what ECS did not (input `rollback`), and says so in the result. */
@@ -190,63 +176,54 @@ async function deployService(
   };
 }
 
-function setDeployOutputs(outcome: DeployOutcome): void {
-  core.setOutput('deployment-id', outcome.services[0]?.deploymentId ?? '');
-  core.setOutput('rollout-state', outcome.state);
-  const rolledBack = outcome.services.map((s) => s.rollout?.rolledBackTo).filter((arn) => arn !== undefined);
-  core.setOutput('rolled-back-to', rolledBack.join('\n'));
-  core.setOutput('rollouts', rolloutsJson(outcome.services));
+/**
+ * The one-off task (`run-task`), before any service is touched; undefined when none was asked for. Not in
+ * a group, like the rollout: a migration is something people watch live.
+ */
+export async function runTaskStage(
+  ecs: ECSClient,
+  inputs: DeployInputs,
+  revision: RegisteredRevision,
+  log: Logger,
+): Promise<RunTaskResult | undefined> {
+  const { cluster, pollSeconds, timeoutMinutes } = inputs;
+  if (!inputs.runTask) return undefined;
+  return runOneOffTask(
+    ecs,
+    {
+      cluster,
+      service: inputs.service,
+      taskDefinitionArn: revision.arn,
+      runTask: inputs.runTask,
+      container: revision.runTaskContainer,
+      containers: revision.containers,
+    },
+    { pollSeconds, timeoutMinutes, log: log.info },
+  );
 }
 
 /**
- * The deploy stage: the one-off task (if asked; a failure ends the step before any service is touched),
- * then every service updated to the same revision and watched side by side, then revision cleanup once all
+ * The deploy stage, after the one-off task (`runTask`; when it failed, no service is touched): every
+ * service updated to the same revision and watched side by side, then revision cleanup once all
  * succeeded. Never throws for a failed rollout: the outcome says so, so the summary is still written.
  */
 export async function deployStage(
   ecs: ECSClient,
   inputs: DeployInputs,
   revision: RegisteredRevision,
-  log: (line: string) => void,
+  log: Logger,
   strategy: StrategyContext = { inputs: undefined, described: [] },
+  runTask?: RunTaskResult,
 ): Promise<DeployOutcome> {
-  const { cluster, services, pollSeconds, timeoutMinutes } = inputs;
-  let runTask: RunTaskResult | undefined;
-  if (inputs.runTask) {
-    // Not in a group, like the rollout: a migration is something people watch live.
-    runTask = await runOneOffTask(
-      ecs,
-      {
-        cluster,
-        service: inputs.service,
-        taskDefinitionArn: revision.arn,
-        runTask: inputs.runTask,
-        container: revision.runTaskContainer,
-        containers: revision.containers,
-      },
-      { pollSeconds, timeoutMinutes, log },
-    );
-    core.setOutput('run-task-arn', runTask.taskArn ?? '');
-    const failed = runTask.exits.find((e) => e.essential && e.exitCode !== 0);
-    const code = failed ? failed.exitCode : runTask.success ? 0 : undefined;
-    core.setOutput('run-task-exit-code', code === undefined ? '' : String(code));
-    if (!runTask.success) {
-      const outcome: DeployOutcome = {
-        runTask,
-        services: [],
-        cleanup: undefined,
-        state: 'NOT_STARTED',
-        success: false,
-        failure: `${runTask.reason}. No service was updated.`,
-      };
-      setDeployOutputs(outcome);
-      return outcome;
-    }
+  const { cluster, services } = inputs;
+  if (runTask && !runTask.success) {
+    const failure = `${runTask.reason}. No service was updated.`;
+    return { runTask, services: [], cleanup: undefined, state: 'NOT_STARTED', success: false, failure };
   }
 
   // One watcher per service, concurrently; with several, each line says which service it is about.
   const prefixed = (service: string) =>
-    services.length > 1 ? (line: string) => log(`[${service}] ${line}`) : log;
+    services.length > 1 ? (line: string) => log.info(`[${service}] ${line}`) : log.info;
   const outcomes = await Promise.all(
     services.map((s, i) =>
       deployService(ecs, inputs, s, revision.arn, prefixed(s), {
@@ -261,25 +238,17 @@ export async function deployStage(
   let cleanup: CleanupResult | undefined;
   if (inputs.keepRevisions > 0 && failure === undefined) {
     if (!inputs.wait) {
-      log(`keep-revisions: skipped, the rollout was not watched (wait: false), so its success is unknown`);
+      log.info(
+        `keep-revisions: skipped, the rollout was not watched (wait: false), so its success is unknown`,
+      );
     } else {
       const family = parseRevision(revision.arn)?.family ?? '';
-      cleanup = await core.group(`Clean up revisions of ${family}`, () =>
-        cleanupRevisions(ecs, { cluster, family, keep: inputs.keepRevisions }, log),
+      cleanup = await log.group(`Clean up revisions of ${family}`, () =>
+        cleanupRevisions(ecs, { cluster, family, keep: inputs.keepRevisions }, log.info),
       );
-      for (const w of cleanup.warnings) core.warning(w);
-      core.setOutput('deregistered-task-definitions', cleanup.deregistered.join('\n'));
+      for (const w of cleanup.warnings) log.warning(w);
     }
   }
 
-  const outcome: DeployOutcome = {
-    runTask,
-    services: outcomes,
-    cleanup,
-    state,
-    success: failure === undefined,
-    failure,
-  };
-  setDeployOutputs(outcome);
-  return outcome;
+  return { runTask, services: outcomes, cleanup, state, success: failure === undefined, failure };
 }

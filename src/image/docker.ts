@@ -1,7 +1,7 @@
-import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
 import type { ExecOutput } from '@actions/exec';
 import { UserError } from '../errors.js';
+import { saveState } from '../report/state.js';
 import type { RegistryLogin } from './ecr/login.js';
 import { parseDigestFromPushOutput } from './reference.js';
 
@@ -41,7 +41,7 @@ export async function dockerLogin(login: RegistryLogin): Promise<void> {
     throw new UserError(`docker login to ${login.registry} failed: ${lastError(out, [login.password])}`);
   }
   // The post step logs out even when a later stage fails, so the credential does not outlive the job.
-  core.saveState('registry', login.registry);
+  saveState('registry', login.registry);
 }
 
 export async function dockerLogout(registry: string): Promise<void> {

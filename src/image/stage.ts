@@ -1,7 +1,7 @@
-import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { inputError } from '../errors.js';
 import type { ImageInputs } from '../inputs/image.js';
+import { mask, type Logger } from '../report/log.js';
 import { dockerLogin, imageExists, pushImage as dockerPush } from './docker.js';
 import { publishInEcr, pushRepository, pushTarget, registryLogin, type EcrPlan } from './ecr/plan.js';
 import type { RegistryLogin } from './ecr/login.js';
@@ -16,7 +16,7 @@ export interface PublishedImage {
 
 /** A source password is masked before anything could print it, even an error from the plan. */
 function maskSecrets(inputs: ImageInputs): void {
-  if (inputs.sourceCredentials) core.setSecret(inputs.sourceCredentials.password);
+  if (inputs.sourceCredentials) mask(inputs.sourceCredentials.password);
 }
 
 /**
@@ -70,41 +70,48 @@ export function ecrDestination(login: RegistryLogin, inputs: ImageInputs): Desti
 /**
  * The publishing stage: ECR login, then the source `image` names by its form. A local Docker image is
  * tagged and pushed with the docker CLI; a layout, archive or registry image is copied by the daemonless
- * OCI client. Sets the image outputs.
+ * OCI client.
  */
 export async function publishImage(
   ecr: ECRClient,
   inputs: ImageInputs,
-  log: (line: string) => void,
+  log: Logger,
   ecrPlan?: EcrPlan,
 ): Promise<PublishedImage> {
   maskSecrets(inputs);
   const { source, tags } = inputs;
   // The plan's ECR side: a missing repository is created (create-repository); an image already in the
   // repository is promoted by PutImage inside ECR, and nothing is pushed.
-  const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log) : undefined;
-  if (promoted) {
-    core.setOutput('image-uri', promoted.imageUri);
-    core.setOutput('image-digest', promoted.digest);
-    return promoted;
-  }
+  const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log.info) : undefined;
+  if (promoted) return promoted;
   const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
   // On ECR Public the repository sits under the registry's alias (`<alias>/<name>`).
   const repository = pushRepository(ecrPlan, inputs.repository);
-  let pushed: PublishedImage;
   if (source.kind === 'docker') {
     await dockerLogin(login);
-    log(`Logged in to ${login.registry}`);
-    pushed = await dockerPush({ image: source.image, registry: login.registry, repository, tags, log });
-  } else {
-    const opened = await openImageSource(source, inputs.sourceCredentials);
-    try {
-      pushed = await pushImage(opened, ecrDestination(login, { ...inputs, repository }), { log });
-    } finally {
-      await opened.close();
-    }
+    log.info(`Logged in to ${login.registry}`);
+    return dockerPush({ image: source.image, registry: login.registry, repository, tags, log: log.info });
   }
-  core.setOutput('image-uri', pushed.imageUri);
-  core.setOutput('image-digest', pushed.digest);
-  return pushed;
+  const opened = await openImageSource(source, inputs.sourceCredentials);
+  try {
+    return await pushImage(opened, ecrDestination(login, { ...inputs, repository }), { log: log.info });
+  } finally {
+    await opened.close();
+  }
+}
+
+/**
+ * For `dry-run: true`: the reference a push would give, with the digest left open. The ECR login is
+ * checked (GetAuthorizationToken reads only) so it shows the real registry: the same login and destination
+ * the push would use, another account's registry or ECR Public included.
+ */
+export async function pendingImageUri(
+  ecr: ECRClient,
+  inputs: ImageInputs,
+  log: Logger,
+  ecrPlan?: EcrPlan,
+): Promise<string> {
+  const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
+  log.info(`ECR login works for ${login.registry}`);
+  return `${login.registry}/${pushRepository(ecrPlan, inputs.repository)}@sha256:(digest of the push)`;
 }

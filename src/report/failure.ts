@@ -1,10 +1,5 @@
 import { errorMessage, UserError } from '../errors.js';
-
-// The same escaping @actions/core applies to workflow-command data. It is repeated here (and not imported)
-// because loading @actions/core costs ~60 ms, more than the rest of a failed start-up together.
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
+import { command } from './log.js';
 
 /** The one line a person reads for a failure; AWS and docker errors keep their error name. */
 export function failureLine(err: unknown): string {
@@ -17,12 +12,8 @@ export function failureLine(err: unknown): string {
  * What `core.setFailed` does: an `::error::` annotation and a failing exit code. The stack is only for us,
  * so it goes to the debug log, and only for errors that are not the user's to fix.
  */
-export function reportFailure(
-  err: unknown,
-  write: (text: string) => void = (t) => process.stdout.write(t),
-): void {
+export function reportFailure(err: unknown): void {
   process.exitCode = 1;
-  write(`::error::${escapeData(failureLine(err))}\n`);
-  if (!(err instanceof UserError) && err instanceof Error && err.stack)
-    write(`::debug::${escapeData(err.stack)}\n`);
+  command('error', failureLine(err));
+  if (!(err instanceof UserError) && err instanceof Error && err.stack) command('debug', err.stack);
 }

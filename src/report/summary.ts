@@ -1,181 +1,55 @@
 import * as core from '@actions/core';
-import type { RunTaskResult } from '../deploy/run-task.js';
-import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
+import { renderDeploySection } from './deploy-section.js';
+import { renderDryRunSection } from './dry-run-section.js';
+import { escapeMarkdown } from './markdown.js';
+import type { StageResults } from './outputs.js';
+import { renderScanSection } from './scan-section.js';
 
-export interface DeployReport {
-  image: string;
-  imageUri: string;
-  digest: string;
-  tags: string[];
-  taskDefinitionArn: string;
-  revision: number;
+/** What the step knew before any stage ran: where it deploys, and the image it publishes (if any). */
+export interface RunContext {
   cluster: string;
-  /** What the deploy stage did: one-off task, each service, revision cleanup. */
-  outcome: DeployOutcome;
+  /** The `image` input; empty when every container names its own image. */
+  image: string;
+  tags: string[];
 }
 
-/** For text inside HTML (`<pre>`, `<summary>`): ECS event text is not ours and may contain `<`. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\|/g, '&#124;');
-}
+/** The results of the stages that ran; a stage that threw, or never ran, is missing. */
+export type KnownResults = Partial<StageResults>;
 
-/** For text in markdown, including table cells: HTML escaped, and markdown's own marks made literal. */
-export function escapeMarkdown(text: string): string {
-  // Backslashes first: the entities escapeHtml writes contain '#', which must stay unescaped.
-  return escapeHtml(text.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]#~])/g, '\\$1'));
-}
-
-function code(text: string): string {
-  // A code span cannot hold a backtick or a pipe inside a table; fall back to escaped text.
-  return /[`|\n]/.test(text) || text === '' ? escapeMarkdown(text) : `\`${text}\``;
-}
-
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  if (total < 60) return `${total}s`;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return h > 0 ? `${h}h ${m}m ${s}s` : `${m}m ${s}s`;
-}
-
-const FAILED_AS: Record<string, string> = {
-  ROLLED_BACK: 'was rolled back',
-  TIMED_OUT: 'timed out',
-  FAILED: 'failed',
-};
-
-function headline(report: DeployReport): string {
-  const { outcome } = report;
-  const names = outcome.services.map((s) => s.service).join(', ');
-  const where = escapeMarkdown(`${names} (cluster ${report.cluster})`);
-  if (outcome.state === 'NOT_STARTED') {
-    return `## ❌ One-off task failed, no service updated in ${escapeMarkdown(`cluster ${report.cluster}`)}`;
-  }
-  if (outcome.state === 'NOT_WAITED') return `## ✅ Updated ${where}, rollout not watched`;
-  if (outcome.success) return `## ✅ Deployed to ${where}`;
-  const failed = outcome.services.filter((s) => !s.success);
-  const which = escapeMarkdown(`${failed.map((s) => s.service).join(', ')} (cluster ${report.cluster})`);
-  return `## ❌ Rollout to ${which} ${FAILED_AS[outcome.state] ?? 'failed'}`;
-}
-
-function revisionName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-function revisionLabel(report: DeployReport): string {
-  const name = revisionName(report.taskDefinitionArn);
-  return name.endsWith(`:${report.revision}`) ? name : `${name} (revision ${report.revision})`;
-}
-
-function runTaskCell(r: RunTaskResult): string {
-  const codes = r.exits
-    .filter((e) => e.essential)
-    .map((e) => `${e.container} ${e.exitCode === undefined ? 'did not run' : `exit ${e.exitCode}`}`);
-  return `${code(r.success ? 'SUCCEEDED' : 'FAILED')}${codes.length > 0 ? ` (${escapeMarkdown(codes.join(', '))})` : ''}`;
-}
-
-function longest(services: ServiceOutcome[]): number | undefined {
-  const durations = services.flatMap((s) => (s.rollout ? [s.rollout.durationMs] : []));
-  return durations.length > 0 ? Math.max(...durations) : undefined;
-}
-
-function overview(report: DeployReport): Array<[string, string]> {
-  const { outcome } = report;
-  const names = outcome.services.map((s) => s.service);
-  const duration = longest(outcome.services);
-  const rows: Array<[string, string]> = [
-    ['Image', code(report.imageUri || report.image)],
-    ['Tags', report.tags.length > 0 ? report.tags.map(code).join(', ') : '—'],
-    ['Digest', code(report.digest)],
-    ['Task definition', code(revisionLabel(report))],
-    ['Cluster', code(report.cluster)],
-  ];
-  if (names.length > 0) rows.push([names.length > 1 ? 'Services' : 'Service', names.map(code).join(', ')]);
-  if (outcome.runTask) rows.push(['One-off task', runTaskCell(outcome.runTask)]);
-  rows.push(['Rollout', code(outcome.state)]);
-  rows.push(['Duration', duration === undefined ? '—' : formatDuration(duration)]);
-  if (outcome.cleanup) {
-    const gone = outcome.cleanup.deregistered.map((a) => code(revisionName(a)));
-    rows.push(['Deregistered', gone.length > 0 ? gone.join(', ') : 'none']);
-  }
-  return rows;
-}
-
-/** One row per service when there are several; with one, the overview already says it all. */
-function perService(services: ServiceOutcome[]): string[] {
-  if (services.length < 2) return [];
-  return [
-    '### Services',
-    '',
-    '| Service | Rollout | Deployment | Duration | Result |',
-    '|---|---|---|---|---|',
-    ...services.map(
-      (s) =>
-        `| ${code(s.service)} | ${s.success ? '✅' : '❌'} ${code(s.state)} | ${s.deploymentId ? code(s.deploymentId) : '—'} | ` +
-        `${s.rollout ? formatDuration(s.rollout.durationMs) : '—'} | ${escapeMarkdown(s.reason)} |`,
-    ),
-    '',
-  ];
+/** The line of the error that ended the step; a blank line first so it never continues a table. */
+function failureSection(failure: string): string {
+  return ['', `**❌ Step failed:** ${escapeMarkdown(failure)}`, ''].join('\n');
 }
 
 /**
- * Every printed line of the one-off task and of each service's watcher, in time order; with several
- * services each line names its service, as the live log does.
+ * The one job summary, pure: the dry run, or the scan gate and then the deploy, as far as they are known;
+ * and `failure`, the line of an error that ended the step. A failed rollout is not such an error: the
+ * deploy section already gives its verdict and reason.
  */
-export function timeline(outcome: DeployOutcome): string[] {
-  const several = outcome.services.length > 1;
-  const lines = [
-    ...(outcome.runTask?.timeline ?? []).map((t) => ({ at: t.at.getTime(), text: `[run-task] ${t.text}` })),
-    ...outcome.services.flatMap((s) =>
-      (s.rollout?.timeline ?? []).map((t) => ({
-        at: t.at.getTime(),
-        text: several ? `[${s.service}] ${t.text}` : t.text,
-      })),
-    ),
-  ];
-  // A stable sort keeps each source's own order for lines printed in the same millisecond.
-  return lines.sort((a, b) => a.at - b.at).map((l) => l.text);
-}
-
-/** The job summary as markdown. Pure, so every verdict's rendering is table-tested. */
-export function renderSummary(report: DeployReport): string {
-  const { outcome } = report;
-  const parts = [
-    headline(report),
-    '',
-    '| | |',
-    '|---|---|',
-    ...overview(report).map(([k, v]) => `| ${k} | ${v} |`),
-    '',
-  ];
-  // With one service its own reason reads best; otherwise the step's line (the table has each reason).
-  const only = outcome.services.length === 1 ? outcome.services[0] : undefined;
-  const reason = only && !only.success ? only.reason : outcome.failure;
-  if (reason !== undefined) parts.push(`**Reason:** ${escapeMarkdown(reason)}`, '');
-  parts.push(...perService(outcome.services));
-  const lines = timeline(outcome);
-  if (lines.length > 0) {
-    parts.push(
-      '<details>',
-      `<summary>Rollout timeline (${lines.length} lines)</summary>`,
-      '',
-      '<pre>',
-      ...lines.map(escapeHtml),
-      '</pre>',
-      '',
-      '</details>',
-      '',
+export function renderJobSummary(known: KnownResults, context: RunContext, failure?: string): string {
+  const sections: string[] = [];
+  if (known.dryRun) sections.push(renderDryRunSection(known.dryRun));
+  if (known.scan) sections.push(renderScanSection(known.scan));
+  if (known.register && known.deploy) {
+    sections.push(
+      renderDeploySection({
+        image: context.image,
+        imageUri: known.image?.imageUri ?? '',
+        digest: known.image?.digest ?? '',
+        tags: context.tags,
+        taskDefinitionArn: known.register.arn,
+        revision: known.register.revision,
+        cluster: context.cluster,
+        outcome: known.deploy,
+      }),
     );
   }
-  return parts.join('\n');
+  if (failure !== undefined) sections.push(failureSection(failure));
+  return sections.join('');
 }
 
-export async function writeSummary(report: DeployReport): Promise<void> {
-  await core.summary.addRaw(renderSummary(report)).write();
+/** Appends to the job summary file; the step writes it once, at its end. */
+export async function writeJobSummary(markdown: string): Promise<void> {
+  // Emptied first: a write that failed leaves its text in @actions/core's buffer.
+  if (markdown !== '') await core.summary.emptyBuffer().addRaw(markdown).write();
 }

@@ -1,12 +1,8 @@
-import * as core from '@actions/core';
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
 import { registerTaskDefinition } from './register.js';
 import { UserError } from '../errors.js';
-import { pushRepository, pushTarget, registryLogin, type EcrPlan } from '../image/ecr/plan.js';
-import type { ImageInputs } from '../inputs/image.js';
 import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
-import { escapeHtml } from '../report/summary.js';
+import type { Logger } from '../report/log.js';
 import { cleanTaskDefinition } from './clean.js';
 import { diffTaskDefinitions, formatChanges } from './diff.js';
 import { loadRunningTaskDefinition, type TaskDefinitionDoc } from './load.js';
@@ -28,7 +24,7 @@ export interface TaskDefinitionPlan {
 }
 
 /** Unknown keys fail (or only warn, with allow-unknown-keys) before anything is written. */
-function checkKeys(doc: TaskDefinitionDoc, source: string, allow: boolean): TaskDefinitionDoc {
+function checkKeys(doc: TaskDefinitionDoc, source: string, allow: boolean, log: Logger): TaskDefinitionDoc {
   const unknown = findUnknownKeys(doc);
   if (unknown.length === 0) return doc;
   const lines = unknown.map(describeUnknownKey);
@@ -38,7 +34,7 @@ function checkKeys(doc: TaskDefinitionDoc, source: string, allow: boolean): Task
       `Task definition '${source}': ${lines[0]}${more}. Fix it, or set allow-unknown-keys: true to drop unknown keys with a warning.`,
     );
   }
-  for (const line of lines) core.warning(`Task definition '${source}': ${line} (dropped)`);
+  for (const line of lines) log.warning(`Task definition '${source}': ${line} (dropped)`);
   const copy = structuredClone(doc);
   for (const u of unknown) dropPath(copy, u.path);
   return copy;
@@ -61,7 +57,7 @@ export async function planTaskDefinition(
   inputs: TaskDefinitionInputs,
   // Described once by the plan, which already checked it is active.
   service: { cluster: string; described: Service },
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<TaskDefinitionPlan> {
   const running = await loadRunningTaskDefinition(ecs, service.described, service.cluster);
   const current = { arn: running.arn, taskDefinition: withTags(running.taskDefinition, running.tags) };
@@ -69,7 +65,8 @@ export async function planTaskDefinition(
     inputs.source === undefined
       ? { taskDefinition: current.taskDefinition, source: current.arn }
       : await loadSource(ecs, inputs.source);
-  const base = checkKeys(cleanTaskDefinition(loaded.taskDefinition), loaded.source, inputs.allowUnknownKeys);
+  const { allowUnknownKeys } = inputs;
+  const base = checkKeys(cleanTaskDefinition(loaded.taskDefinition), loaded.source, allowUnknownKeys, log);
   const containers = resolveContainers(base, inputs.containers);
   // A trial render surfaces every remaining mistake (say, log options for a container without a
   // logConfiguration) now, before anything is pushed.
@@ -79,9 +76,9 @@ export async function planTaskDefinition(
     images: inputs.images,
     changes: inputs.changes,
   });
-  log(`Task definition: ${loaded.source}`);
-  log(`Service runs: ${current.arn}`);
-  log(
+  log.info(`Task definition: ${loaded.source}`);
+  log.info(`Service runs: ${current.arn}`);
+  log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
   return { base, source: loaded.source, containers, inputs, current };
@@ -92,13 +89,23 @@ export interface RenderedTaskDefinition {
   taskDefinition: TaskDefinitionDoc;
   path: string;
   changes: string[];
+  /** The revision the service runs now, which `changes` are against. */
+  against: string;
 }
 
-/** Renders with the pushed image (if any), writes the file (output `task-definition`) and prints the diff. */
+/** The revision this step deploys: registered now, or the current one reused when nothing changed. */
+export interface RegisteredTaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  changed: boolean;
+}
+
+/** Renders with the pushed image (if any), writes the file and prints the diff. */
 export async function renderStage(
   plan: TaskDefinitionPlan,
   imageUri: string | undefined,
-  log: (line: string) => void = (line) => core.info(line),
+  log: Logger,
 ): Promise<RenderedTaskDefinition> {
   const taskDefinition = renderTaskDefinition(plan.base, {
     containers: plan.containers,
@@ -107,98 +114,43 @@ export async function renderStage(
     changes: plan.inputs.changes,
   });
   const path = await writeRenderedTaskDefinition(taskDefinition);
-  core.setOutput('task-definition', path);
-  log(`Rendered ${path}`);
+  log.info(`Rendered ${path}`);
+  const against = plan.current.arn;
   const changes = formatChanges(diffTaskDefinitions(plan.current.taskDefinition, taskDefinition));
-  if (changes.length === 0) log(`No changes against ${plan.current.arn}`);
-  else log(`Changes against ${plan.current.arn}:\n${changes.map((c) => `  ${c}`).join('\n')}`);
-  return { taskDefinition, path, changes };
+  if (changes.length === 0) log.info(`No changes against ${against}`);
+  else log.info(`Changes against ${against}:\n${changes.map((c) => `  ${c}`).join('\n')}`);
+  return { taskDefinition, path, changes, against };
 }
 
-/** Registers the rendered revision, or reuses the current one when nothing changed. Sets the outputs. */
+/** Registers the rendered revision, or reuses the current one when nothing changed. */
 export async function registerStage(
   ecs: ECSClient,
   plan: TaskDefinitionPlan,
   rendered: RenderedTaskDefinition,
-  log: (line: string) => void,
-): Promise<{ arn: string; family: string; revision: number; changed: boolean }> {
-  let result: { arn: string; family: string; revision: number; changed: boolean };
+  log: Logger,
+): Promise<RegisteredTaskDefinition> {
   if (rendered.changes.length === 0) {
     const revision = Number(/:(\d+)$/.exec(plan.current.arn)?.[1] ?? 0);
     const family = /task-definition\/([^:]+)/.exec(plan.current.arn)?.[1] ?? '';
-    result = { arn: plan.current.arn, family, revision, changed: false };
-    log(`Reused ${plan.current.arn}: the rendered task definition equals it`);
-  } else {
-    const input = rendered.taskDefinition as unknown as RegisterTaskDefinitionCommandInput;
-    const registered = await registerTaskDefinition(ecs, input);
-    result = { ...registered, changed: true };
-    log(`Registered ${registered.arn}`);
+    log.info(`Reused ${plan.current.arn}: the rendered task definition equals it`);
+    return { arn: plan.current.arn, family, revision, changed: false };
   }
-  core.setOutput('task-definition-arn', result.arn);
-  core.setOutput('task-definition-revision', String(result.revision));
-  core.setOutput('task-definition-changed', String(result.changed));
-  return result;
-}
-
-/** The dry-run summary: what would be registered and what it changes. Pure, for tests. */
-export function dryRunSummary(plan: TaskDefinitionPlan, rendered: RenderedTaskDefinition): string {
-  const diff =
-    rendered.changes.length === 0 ? ['(no changes: the current revision would be reused)'] : rendered.changes;
-  return [
-    '## Dry run: nothing was pushed, registered or deployed',
-    '',
-    `Compared with \`${plan.current.arn}\`; rendered file \`${rendered.path}\`.`,
-    '',
-    '<pre>',
-    ...diff.map(escapeHtml),
-    '</pre>',
-    '',
-    '<details>',
-    '<summary>Rendered task definition</summary>',
-    '',
-    '<pre>',
-    escapeHtml(JSON.stringify(maskSecrets(rendered.taskDefinition), null, 2)),
-    '</pre>',
-    '',
-    '</details>',
-    '',
-  ].join('\n');
-}
-
-/** Secret references stay out of the summary (the rendered file on the runner has them). */
-function maskSecrets(td: TaskDefinitionDoc): TaskDefinitionDoc {
-  const copy = structuredClone(td);
-  for (const c of Array.isArray(copy['containerDefinitions']) ? copy['containerDefinitions'] : []) {
-    if (typeof c !== 'object' || c === null) continue;
-    const container = c as Record<string, unknown>;
-    if (Array.isArray(container['secrets'])) {
-      container['secrets'] = container['secrets'].map((s) => ({ ...(s as object), valueFrom: '(hidden)' }));
-    }
-  }
-  return copy;
+  const input = rendered.taskDefinition as unknown as RegisterTaskDefinitionCommandInput;
+  const registered = await registerTaskDefinition(ecs, input);
+  log.info(`Registered ${registered.arn}`);
+  return { ...registered, changed: true };
 }
 
 /**
- * `dry-run: true`: everything up to the first write. The ECR login is checked (GetAuthorizationToken
- * reads only) so the image reference shows the real registry; the digest is not known without a push.
+ * `dry-run: true`: everything up to the first write. `pendingImage` is the reference a push would give
+ * (its digest is not known without one); the rendered file is written, as the runner's own.
  */
 export async function dryRunStage(
-  ecr: ECRClient,
   plan: TaskDefinitionPlan,
-  image: ImageInputs | undefined,
-  ecrPlan: EcrPlan | undefined,
-  log: (line: string) => void,
+  pendingImage: string | undefined,
+  log: Logger,
 ): Promise<RenderedTaskDefinition> {
-  let pending: string | undefined;
-  if (image) {
-    // The same login and destination the push would use: another account's registry or ECR Public included.
-    const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
-    log(`ECR login works for ${login.registry}`);
-    pending = `${login.registry}/${pushRepository(ecrPlan, image.repository)}@sha256:(digest of the push)`;
-  }
-  const rendered = await renderStage(plan, pending, log);
-  core.setOutput('task-definition-changed', String(rendered.changes.length > 0));
-  await core.summary.addRaw(dryRunSummary(plan, rendered)).write();
-  log('Dry run: stopping before the first write');
+  const rendered = await renderStage(plan, pendingImage, log);
+  log.info('Dry run: stopping before the first write');
   return rendered;
 }

@@ -12,16 +12,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { RolloutTarget } from '../../../src/deploy/rollout/verdict.js';
 import type { RolloutResult, WatchOptions } from '../../../src/deploy/rollout/watch.js';
+import { outputsOf } from '../../../src/report/outputs.js';
+import { recordingLog } from '../report/recording-log.js';
 import { deployInputs, TD } from './fixtures.js';
 
-// The two edges the stage drives: the action's outputs, and the poller (its own tests cover it).
-const outputs: Record<string, string> = {};
-const warnings: string[] = [];
-jest.unstable_mockModule('@actions/core', () => ({
-  setOutput: (name: string, value: string) => void (outputs[name] = value),
-  warning: (text: string) => void warnings.push(text),
-  group: <T>(_name: string, fn: () => Promise<T>) => fn(),
-}));
+// The edge the stage drives: the poller (its own tests cover it).
 /** How each service's watch ends, by service name. */
 let verdicts: Record<string, Pick<RolloutResult, 'state' | 'success' | 'reason'>> = {};
 jest.unstable_mockModule('../../../src/deploy/rollout/watch.js', () => ({
@@ -37,7 +32,8 @@ jest.unstable_mockModule('../../../src/deploy/rollout/watch.js', () => ({
     };
   },
 }));
-const { deployStage, failureSummary, worstState } = await import('../../../src/deploy/stage.js');
+const { deployStage, failureSummary, runTaskStage, worstState } =
+  await import('../../../src/deploy/stage.js');
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
@@ -53,15 +49,12 @@ const migrate = {
   securityGroups: [],
   assignPublicIp: undefined,
 };
-let lines: string[] = [];
-const log = (line: string) => lines.push(line);
+let { log, lines, warnings } = recordingLog();
 
 beforeEach(() => {
   ecsMock.reset();
-  lines = [];
+  ({ log, lines, warnings } = recordingLog());
   verdicts = {};
-  warnings.length = 0;
-  for (const k of Object.keys(outputs)) delete outputs[k];
   ecsMock.on(UpdateServiceCommand).resolves({});
   ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', launchType: 'FARGATE' }] });
   ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK }] });
@@ -74,32 +67,36 @@ describe('deployStage', () => {
     ecsMock.on(DescribeTasksCommand).resolves({
       tasks: [{ taskArn: TASK, lastStatus: 'STOPPED', containers: [{ name: 'app', exitCode: 3 }] }],
     });
-    const outcome = await deployStage(
-      ecs,
-      inputs({ services: ['web', 'worker'], runTask: migrate }),
-      revision,
-      log,
-    );
+    const deploy = inputs({ services: ['web', 'worker'], runTask: migrate });
+    const runTask = await runTaskStage(ecs, deploy, revision, log);
+    const outcome = await deployStage(ecs, deploy, revision, log, undefined, runTask);
     expect(updated()).toEqual([]);
-    expect(outcome).toMatchObject({ state: 'NOT_STARTED', success: false, services: [] });
+    expect(outcome).toMatchObject({ state: 'NOT_STARTED', success: false, services: [], runTask });
     expect(outcome.failure).toBe(
       "One-off task abc failed: container 'app' exited with code 3. No service was updated.",
     );
-    expect(outputs).toMatchObject({
-      'rollout-state': 'NOT_STARTED',
+    expect(runTask && outputsOf('runTask', runTask)).toEqual({
       'run-task-arn': TASK,
       'run-task-exit-code': '3',
     });
+    expect(outputsOf('deploy', outcome)).toMatchObject({ 'rollout-state': 'NOT_STARTED' });
   });
 
   it('updates the services after a one-off task that exits 0', async () => {
     ecsMock.on(DescribeTasksCommand).resolves({
       tasks: [{ taskArn: TASK, lastStatus: 'STOPPED', containers: [{ name: 'app', exitCode: 0 }] }],
     });
-    const outcome = await deployStage(ecs, inputs({ runTask: migrate }), revision, log);
+    const deploy = inputs({ runTask: migrate });
+    const runTask = await runTaskStage(ecs, deploy, revision, log);
+    const outcome = await deployStage(ecs, deploy, revision, log, undefined, runTask);
     expect(outcome).toMatchObject({ state: 'SUCCESSFUL', success: true, failure: undefined });
     expect(updated()).toHaveLength(1);
-    expect(outputs['run-task-exit-code']).toBe('0');
+    expect(runTask && outputsOf('runTask', runTask)['run-task-exit-code']).toBe('0');
+  });
+
+  it('runs no one-off task unless asked', async () => {
+    expect(await runTaskStage(ecs, inputs(), revision, log)).toBeUndefined();
+    expect(ecsMock.commandCalls(RunTaskCommand)).toHaveLength(0);
   });
 
   it('updates every service with the same revision, count and force flag, and names each in its lines', async () => {
@@ -129,6 +126,7 @@ describe('deployStage', () => {
       ]),
     );
     expect(outcome.failure).toBe('Rollout failed on 1 of 2 services: worker ROLLED_BACK: circuit breaker');
+    const outputs = outputsOf('deploy', outcome);
     expect(outputs['rollout-state']).toBe('ROLLED_BACK');
     expect(JSON.parse(outputs.rollouts ?? '')).toEqual([
       {
@@ -184,7 +182,7 @@ describe('deployStage', () => {
     const outcome = await deployStage(ecs, inputs({ keepRevisions: 1 }), revision, log);
     expect(outcome.success).toBe(true);
     expect(outcome.cleanup?.deregistered).toEqual([TD(6)]);
-    expect(outputs['deregistered-task-definitions']).toBe(TD(6));
+    expect(outputsOf('deploy', outcome)['deregistered-task-definitions']).toBe(TD(6));
     expect(warnings).toEqual(['Could not deregister web:5: Error: boom']);
   });
 

@@ -5,15 +5,10 @@ import { join } from 'node:path';
 import type { RunTaskResult } from '../../../src/deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../../../src/deploy/stage.js';
 import type { RolloutResult } from '../../../src/deploy/rollout/watch.js';
-import {
-  escapeHtml,
-  escapeMarkdown,
-  formatDuration,
-  renderSummary,
-  timeline,
-  writeSummary,
-  type DeployReport,
-} from '../../../src/report/summary.js';
+import { renderDeploySection, timeline, type DeployReport } from '../../../src/report/deploy-section.js';
+import { escapeHtml, escapeMarkdown, formatDuration } from '../../../src/report/markdown.js';
+import { writeJobSummary } from '../../../src/report/summary.js';
+import { runTask } from './results.js';
 
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -72,9 +67,9 @@ function report(over: Partial<DeployReport>): DeployReport {
   };
 }
 
-describe('renderSummary', () => {
+describe('renderDeploySection', () => {
   it('renders a successful deploy in full', () => {
-    expect(renderSummary(report({}))).toBe(
+    expect(renderDeploySection(report({}))).toBe(
       [
         '## ✅ Deployed to web (cluster prod)',
         '',
@@ -147,7 +142,7 @@ describe('renderSummary', () => {
       /\| Rollout \| `NOT_WAITED` \|/,
     ],
   ])('%s', (_name, over, header, body) => {
-    const md = renderSummary(report(over));
+    const md = renderDeploySection(report(over));
     expect(md.split('\n')[0]).toBe(header);
     if (body) expect(md).toMatch(body);
     const failed = over.outcome !== undefined && !over.outcome.success;
@@ -155,7 +150,7 @@ describe('renderSummary', () => {
   });
 
   it('escapes pipes and HTML from ECS text so they cannot break the table or inject markup', () => {
-    const md = renderSummary(
+    const md = renderDeploySection(
       report({
         outcome: single(
           rollout({
@@ -175,12 +170,12 @@ describe('renderSummary', () => {
   });
 
   it('does not put a tag with a pipe in a code span inside the table', () => {
-    const md = renderSummary(report({ tags: ['a|b'] }));
+    const md = renderDeploySection(report({ tags: ['a|b'] }));
     expect(md).toContain('| Tags | a&#124;b |');
   });
 });
 
-describe('renderSummary around the update', () => {
+describe('renderDeploySection around the update', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, s));
   const failedRollout = rollout({
     state: 'ROLLED_BACK',
@@ -190,17 +185,8 @@ describe('renderSummary around the update', () => {
     timeline: [{ at: at(3), text: '[   3s] ROLLED_BACK: circuit breaker' }],
   });
   const okRollout = rollout({ timeline: [{ at: at(2), text: '[   2s] SUCCESSFUL: ok' }] });
-  const migration: RunTaskResult = {
-    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/abc',
-    success: true,
-    reason: 'One-off task abc succeeded: web exited 0',
-    exits: [
-      { container: 'web', essential: true, exitCode: 0, reason: undefined },
-      { container: 'log-router', essential: false, exitCode: 143, reason: undefined },
-    ],
-    durationMs: 5000,
-    timeline: [{ at: at(1), text: 'one-off task abc: RUNNING' }],
-  };
+  // Its web container exits 0, its non-essential log router 143.
+  const migration = runTask({ timeline: [{ at: at(1), text: 'one-off task abc: RUNNING' }] });
 
   it('has a row per service, the worst state, each reason, and one timeline in time order', () => {
     const outcome: DeployOutcome = {
@@ -211,7 +197,7 @@ describe('renderSummary around the update', () => {
       success: false,
       failure: 'Rollout failed on 1 of 2 services: worker ROLLED_BACK: circuit breaker',
     };
-    const md = renderSummary(report({ outcome }));
+    const md = renderDeploySection(report({ outcome }));
     expect(md.split('\n')[0]).toBe('## ❌ Rollout to worker (cluster prod) was rolled back');
     expect(md).toContain('| Services | `web`, `worker` |');
     expect(md).toContain('| One-off task | `SUCCEEDED` (web exit 0) |');
@@ -247,7 +233,7 @@ describe('renderSummary around the update', () => {
       success: false,
       failure: `${failed.reason}. No service was updated.`,
     };
-    const md = renderSummary(report({ outcome }));
+    const md = renderDeploySection(report({ outcome }));
     expect(md.split('\n')[0]).toBe('## ❌ One-off task failed, no service updated in cluster prod');
     expect(md).toContain('| One-off task | `FAILED` (web exit 1) |');
     expect(md).not.toContain('| Service');
@@ -265,9 +251,9 @@ describe('renderSummary around the update', () => {
       kept: [],
       warnings: [],
     };
-    const md = renderSummary(report({ outcome: single(okRollout, { cleanup }) }));
+    const md = renderDeploySection(report({ outcome: single(okRollout, { cleanup }) }));
     expect(md).toContain('| Deregistered | `web:5`, `web:2` |');
-    const none = renderSummary(
+    const none = renderDeploySection(
       report({ outcome: single(okRollout, { cleanup: { ...cleanup, deregistered: [] } }) }),
     );
     expect(none).toContain('| Deregistered | none |');
@@ -296,7 +282,7 @@ describe('formatDuration', () => {
   ])('%d ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
 
-describe('writeSummary', () => {
+describe('writeJobSummary', () => {
   const saved = process.env.GITHUB_STEP_SUMMARY;
   afterEach(() => {
     if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
@@ -307,8 +293,8 @@ describe('writeSummary', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'summary-')), 'step-summary.md');
     writeFileSync(file, 'earlier step\n');
     process.env.GITHUB_STEP_SUMMARY = file;
-    const r = report({});
-    await writeSummary(r);
-    expect(readFileSync(file, 'utf8')).toBe(`earlier step\n${renderSummary(r)}`);
+    const md = renderDeploySection(report({}));
+    await writeJobSummary(md);
+    expect(readFileSync(file, 'utf8')).toBe(`earlier step\n${md}`);
   });
 });

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { mask } from '../../report/log.js';
 import { registryHost } from '../reference.js';
 
 export interface RegistryLogin {
@@ -19,12 +19,12 @@ export function decodeAuthorizationToken(
   token: string | undefined,
   service: string,
 ): { username: string; password: string } {
-  if (token) core.setSecret(token);
+  if (token) mask(token);
   if (!token) throw new Error(`${service} GetAuthorizationToken returned no authorization data.`);
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const password = colon >= 0 ? decoded.slice(colon + 1) : '';
-  if (password !== '') core.setSecret(password);
+  if (password !== '') mask(password);
   if (colon <= 0 || password === '') {
     throw new Error(
       `${service} GetAuthorizationToken returned a token that is not "user:password" in base64.`,

@@ -1,7 +1,7 @@
-import * as core from '@actions/core';
 import { DescribeImageScanFindingsCommand, StartImageScanCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { UserError } from '../../errors.js';
 import { SEVERITIES, type ScanGateInputs, type Severity } from '../../inputs/registry.js';
+import type { Logger } from '../../report/log.js';
 import type { RepositoryPlan } from './repository.js';
 import type { Clock } from '../../poll/clock.js';
 import { Poller, type Next } from '../../poll/poller.js';
@@ -53,33 +53,6 @@ export interface ScanGateResult {
   verdict: ScanVerdict;
   digest: string;
   threshold: Severity;
-}
-
-/** Pure: the job summary's section for the scan. */
-export function renderScanSummary(result: ScanGateResult): string {
-  const { verdict, threshold } = result;
-  const head =
-    verdict.kind === 'passed'
-      ? `### ✅ Image scan: nothing at or above ${threshold}`
-      : verdict.kind === 'blocked'
-        ? `### ❌ Image scan: ${verdict.blocking} finding(s) at or above ${threshold}, not deployed`
-        : `### ⚠️ Image scan gave no verdict`;
-  const lines = [head, '', `Image \`${result.digest}\``, ''];
-  if (verdict.kind === 'passed' || verdict.kind === 'blocked') {
-    const severities = [
-      ...[...SEVERITIES].reverse(),
-      ...Object.keys(verdict.counts).filter((s) => !SEVERITIES.includes(s as Severity)),
-    ];
-    lines.push(
-      '| Severity | Findings |',
-      '|---|---|',
-      ...severities.map((s) => `| ${s} | ${verdict.counts[s] ?? 0} |`),
-      '',
-    );
-  } else if (verdict.kind === 'unavailable') {
-    lines.push(`Status: ${verdict.reason}`, '');
-  }
-  return lines.join('\n');
 }
 
 const isNamed = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
@@ -166,23 +139,31 @@ export async function waitForScan(
 }
 
 /**
- * The scan gate, between publishing and registering: waits for the scan, writes its counts to the job
- * summary, and stops the step before anything is deployed when findings reach the threshold. A scan that
- * gives no verdict fails the step too (`scan-unavailable: fail`, the default) or warns (`warn`).
+ * The scan gate, between publishing and registering: waits for the scan and prints its counts. What it
+ * means for the step is `enforceScanGate`'s, once the result is in the report.
  */
 export async function scanGateStage(
   ecr: ECRClient,
   repo: RepositoryPlan,
   digest: string,
   gate: ScanGateInputs,
-  opts: { pollMs: number; log: (line: string) => void; clock?: Clock },
+  opts: { pollMs: number; log: Logger; clock?: Clock },
 ): Promise<ScanGateResult> {
-  const result = await waitForScan(ecr, repo, digest, gate, opts);
-  await core.summary.addRaw(renderScanSummary(result)).write();
+  const { log } = opts;
+  const result = await waitForScan(ecr, repo, digest, gate, { ...opts, log: log.info });
   const { verdict } = result;
   if (verdict.kind === 'passed' || verdict.kind === 'blocked') {
-    opts.log(`Scan findings: ${formatCounts(verdict.counts)}`);
+    log.info(`Scan findings: ${formatCounts(verdict.counts)}`);
   }
+  return result;
+}
+
+/**
+ * Stops the step before anything is deployed when findings reach the threshold. A scan that gives no
+ * verdict stops it too (`scan-unavailable: fail`, the default) or warns (`warn`).
+ */
+export function enforceScanGate(result: ScanGateResult, gate: ScanGateInputs, log: Logger): void {
+  const { verdict, digest } = result;
   if (verdict.kind === 'blocked') {
     throw new UserError(
       `Image scan found ${verdict.blocking} finding(s) at or above ${gate.failOnSeverity} in ${digest} ` +
@@ -192,7 +173,6 @@ export async function scanGateStage(
   if (verdict.kind === 'unavailable') {
     const line = `Image scan of ${digest} gave no verdict (${verdict.reason})`;
     if (gate.unavailable === 'fail') throw new UserError(`${line}: not deploying (scan-unavailable: fail).`);
-    core.warning(`${line}; deploying anyway (scan-unavailable: warn).`);
+    log.warning(`${line}; deploying anyway (scan-unavailable: warn).`);
   }
-  return result;
 }

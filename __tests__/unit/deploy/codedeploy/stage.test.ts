@@ -4,15 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { CodeDeployArgs } from '../../../../src/deploy/codedeploy/deployment.js';
 import type { RolloutTarget } from '../../../../src/deploy/rollout/verdict.js';
 import type { RolloutResult } from '../../../../src/deploy/rollout/watch.js';
+import { recordingLog } from '../../report/recording-log.js';
 import { deployInputs, TD } from '../fixtures.js';
 
-// The stage's edges: outputs, the ECS poller and the CodeDeploy poller (each has its own tests).
-const outputs: Record<string, string> = {};
-jest.unstable_mockModule('@actions/core', () => ({
-  setOutput: (name: string, value: string) => void (outputs[name] = value),
-  warning: () => undefined,
-  group: <T>(_name: string, fn: () => Promise<T>) => fn(),
-}));
+// The stage's edges: the ECS poller and the CodeDeploy poller (each has its own tests).
 const done = (state: RolloutResult['state'], deploymentId: string): RolloutResult => ({
   state,
   success: state === 'SUCCESSFUL',
@@ -71,7 +66,7 @@ beforeEach(() => {
 
 describe('deployStage with a CODE_DEPLOY service', () => {
   it('creates a CodeDeploy deployment for it and calls UpdateService only for the ECS one', async () => {
-    const outcome = await deployStage(ecs, inputs, revision, () => undefined, {
+    const outcome = await deployStage(ecs, inputs, revision, recordingLog().log, {
       inputs: strategyInputs,
       described: [web, shop],
     });
@@ -88,7 +83,7 @@ describe('deployStage with a CODE_DEPLOY service', () => {
   });
 
   it('passes the chosen strategy to UpdateService over the service configuration', async () => {
-    await deployStage(ecs, { ...inputs, services: ['web'] }, revision, () => undefined, {
+    await deployStage(ecs, { ...inputs, services: ['web'] }, revision, recordingLog().log, {
       inputs: { ...strategyInputs, codeDeploy: undefined, strategy: 'BLUE_GREEN', bakeTimeMinutes: 2 },
       described: [web],
     });

@@ -1,26 +1,11 @@
-import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
+import { getEcrLogin } from '../../../../src/image/ecr/login.js';
 
-// Every @actions/core call is recorded in order, so the test can prove masking came before any output.
+// Every line written to the log is recorded in order, so the test can prove masking came before any other.
 const events: string[] = [];
-const record =
-  (name: string) =>
-  (...args: unknown[]): void => {
-    events.push(`${name}(${args.map(String).join(',')})`);
-  };
-jest.unstable_mockModule('@actions/core', () => ({
-  setSecret: record('setSecret'),
-  info: record('info'),
-  debug: record('debug'),
-  warning: record('warning'),
-  error: record('error'),
-  notice: record('notice'),
-  saveState: record('saveState'),
-  setOutput: record('setOutput'),
-}));
-
-const { getEcrLogin } = await import('../../../../src/image/ecr/login.js');
+const masked = (secret: string): string => `::add-mask::${secret}`;
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiZmFrZSJ9.c2VjcmV0LXBhc3N3b3Jk';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
@@ -30,6 +15,17 @@ const ecr = new ECRClient({ region: 'eu-west-1' });
 beforeEach(() => {
   events.length = 0;
   ecrMock.reset();
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    events.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
+    return true;
+  });
+});
+afterEach(() => {
+  jest.restoreAllMocks();
 });
 
 describe('getEcrLogin', () => {
@@ -51,7 +47,7 @@ describe('getEcrLogin', () => {
       password: PASSWORD,
       expiresAt,
     });
-    expect(events).toEqual([`setSecret(${b64(`AWS:${PASSWORD}`)})`, `setSecret(${PASSWORD})`]);
+    expect(events).toEqual([masked(b64(`AWS:${PASSWORD}`)), masked(PASSWORD)]);
   });
 
   it('keeps a password that itself contains ":"', async () => {
@@ -62,7 +58,7 @@ describe('getEcrLogin', () => {
     expect(login.password).toBe('pa:ss');
     expect(login.registry).toBe('127.0.0.1:5000');
     expect(login.expiresAt).toBeUndefined();
-    expect(events).toContain('setSecret(pa:ss)');
+    expect(events).toContain(masked('pa:ss'));
   });
 
   it.each([
@@ -80,7 +76,7 @@ describe('getEcrLogin', () => {
   ])('fails on %s without printing the token', async (_case, response, message) => {
     ecrMock.on(GetAuthorizationTokenCommand).resolves(response);
     await expect(getEcrLogin(ecr)).rejects.toThrow(message);
-    expect(events.filter((e) => !e.startsWith('setSecret('))).toEqual([]);
+    expect(events.filter((e) => !e.startsWith('::add-mask::'))).toEqual([]);
   });
 
   it('masks the token even when it cannot be decoded into a login', async () => {
@@ -88,6 +84,6 @@ describe('getEcrLogin', () => {
       authorizationData: [{ authorizationToken: b64('no-colon-here'), proxyEndpoint: 'https://r.example' }],
     });
     await expect(getEcrLogin(ecr)).rejects.toThrow();
-    expect(events).toEqual([`setSecret(${b64('no-colon-here')})`]);
+    expect(events).toEqual([masked(b64('no-colon-here'))]);
   });
 });

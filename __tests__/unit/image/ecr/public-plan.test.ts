@@ -11,10 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { ImageInputs } from '../../../../src/inputs/image.js';
 import { readRegistryInputs, type RegistryInputs } from '../../../../src/inputs/registry.js';
 
-jest.unstable_mockModule('@actions/core', () => ({
-  setSecret: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
+jest.unstable_mockModule('../../../../src/report/log.js', () => ({
+  mask: () => undefined,
 }));
 
 const { planEcr, publishInEcr, pushRepository, pushTarget, registryLogin } =

@@ -12,10 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { NewRepositorySettings } from '../../../../src/inputs/registry.js';
 
 const secrets: string[] = [];
-jest.unstable_mockModule('@actions/core', () => ({
-  setSecret: (s: string) => secrets.push(s),
-  info: () => undefined,
-  debug: () => undefined,
+jest.unstable_mockModule('../../../../src/report/log.js', () => ({
+  mask: (s: string) => secrets.push(s),
 }));
 
 const { aliasOf, ensurePublicRepository, getPublicLogin, planPublicRepository } =

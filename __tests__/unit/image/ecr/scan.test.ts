@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import {
   DescribeImageScanFindingsCommand,
   ECRClient,
@@ -7,20 +7,19 @@ import {
   type DescribeImageScanFindingsCommandOutput,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   blockingCount,
+  enforceScanGate,
   formatCounts,
   judgeScan,
-  renderScanSummary,
   scanGateStage,
   waitForScan,
 } from '../../../../src/image/ecr/scan.js';
 import type { RepositoryPlan } from '../../../../src/image/ecr/repository.js';
 import type { ScanGateInputs } from '../../../../src/inputs/registry.js';
 import { fakeClock } from '../../poll/fake-clock.js';
+import { renderScanSection } from '../../../../src/report/scan-section.js';
+import { recordingLog } from '../../report/recording-log.js';
 
 const ecrMock = mockClient(ECRClient);
 const ecr = new ECRClient({ region: 'eu-west-1' });
@@ -167,23 +166,18 @@ describe('waitForScan', () => {
   });
 });
 
-describe('scanGateStage', () => {
-  // @actions/core remembers the summary file it first wrote to: one file, emptied before each test.
-  let summaryFile: string;
-  beforeAll(async () => {
-    summaryFile = join(await mkdtemp(join(tmpdir(), 'scan-gate-')), 'summary');
-    process.env.GITHUB_STEP_SUMMARY = summaryFile;
-  });
-  beforeEach(async () => writeFile(summaryFile, ''));
-
+describe('scanGateStage and enforceScanGate', () => {
   it('blocks with the counts in the error and the summary', async () => {
     ecrMock
       .on(DescribeImageScanFindingsCommand)
       .resolves(answer('COMPLETE', { CRITICAL: 1, HIGH: 2, LOW: 3 }));
-    await expect(scanGateStage(ecr, repo, DIGEST, gate, { pollMs: 1, log: () => undefined })).rejects.toThrow(
+    const { log, lines } = recordingLog();
+    const result = await scanGateStage(ecr, repo, DIGEST, gate, { pollMs: 1, log });
+    expect(lines).toContain('Scan findings: CRITICAL 1, HIGH 2, LOW 3');
+    expect(() => enforceScanGate(result, gate, log)).toThrow(
       `Image scan found 3 finding(s) at or above HIGH in ${DIGEST} (CRITICAL 1, HIGH 2, LOW 3): not deploying (fail-on-severity: HIGH).`,
     );
-    const summary = await readFile(summaryFile, 'utf8');
+    const summary = renderScanSection(result);
     expect(summary).toContain('3 finding(s) at or above HIGH, not deployed');
     expect(summary).toContain('| CRITICAL | 1 |');
     expect(summary).toContain('| LOW | 3 |');
@@ -193,28 +187,32 @@ describe('scanGateStage', () => {
     ecrMock
       .on(DescribeImageScanFindingsCommand)
       .resolves(answer('UNSUPPORTED_IMAGE', undefined, 'The operating system is not supported'));
-    await expect(scanGateStage(ecr, repo, DIGEST, gate, { pollMs: 1, log: () => undefined })).rejects.toThrow(
+    const { log, warnings } = recordingLog();
+    const result = await scanGateStage(ecr, repo, DIGEST, gate, { pollMs: 1, log });
+    expect(() => enforceScanGate(result, gate, log)).toThrow(
       `Image scan of ${DIGEST} gave no verdict (UNSUPPORTED_IMAGE: The operating system is not supported): not deploying (scan-unavailable: fail).`,
     );
-    const result = await scanGateStage(
-      ecr,
-      repo,
-      DIGEST,
-      { ...gate, unavailable: 'warn' },
-      { pollMs: 1, log: () => undefined },
-    );
-    expect(result.verdict.kind).toBe('unavailable');
-    expect(renderScanSummary(result)).toContain(
+    expect(warnings).toEqual([]);
+    const warn = { ...gate, unavailable: 'warn' as const };
+    const warned = await scanGateStage(ecr, repo, DIGEST, warn, { pollMs: 1, log });
+    expect(warned.verdict.kind).toBe('unavailable');
+    enforceScanGate(warned, warn, log);
+    expect(warnings).toEqual([
+      `Image scan of ${DIGEST} gave no verdict (UNSUPPORTED_IMAGE: The operating system is not supported); deploying anyway (scan-unavailable: warn).`,
+    ]);
+    expect(renderScanSection(warned)).toContain(
       'Status: UNSUPPORTED_IMAGE: The operating system is not supported',
     );
   });
 
   it('passes below the threshold', async () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(answer('COMPLETE', { MEDIUM: 5 }));
-    const lines: string[] = [];
-    const result = await scanGateStage(ecr, repo, DIGEST, gate, { pollMs: 1, log: (l) => lines.push(l) });
+    const { log, lines, warnings } = recordingLog();
+    const result = await scanGateStage(ecr, repo, DIGEST, gate, { pollMs: 1, log });
     expect(result.verdict.kind).toBe('passed');
+    enforceScanGate(result, gate, log);
+    expect(warnings).toEqual([]);
     expect(lines).toContain('Scan findings: MEDIUM 5');
-    expect(await readFile(summaryFile, 'utf8')).toContain('Image scan: nothing at or above HIGH');
+    expect(renderScanSection(result)).toContain('Image scan: nothing at or above HIGH');
   });
 });
