@@ -4,7 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEnvironment } from '../sandbox/environment.js';
 import { planEcr, publishInEcr } from '../src/image/ecr/plan.js';
-import { parseImageSource } from '../src/image/oci/sources.js';
+import { parseImageSource } from '../src/inputs/image-source.js';
 import { figure, type Figure } from './results-file.js';
 
 const sha = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;

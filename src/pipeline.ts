@@ -1,6 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { createClients } from './aws/clients.js';
-import { containersOf } from './deploy/run-task.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
@@ -10,6 +9,7 @@ import type { ImageInputs } from './inputs/image.js';
 import { preparePlan, type Plan } from './plan.js';
 import { stepLog as log } from './report/log.js';
 import { RunReport } from './report/run-report.js';
+import { containersOf } from './taskdef/containers.js';
 import { dryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
 /**

@@ -1,6 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { containersOf, overrideContainer } from './deploy/run-task.js';
 import { checkStrategyPlan } from './deploy/strategy.js';
 import { inputError, UserError } from './errors.js';
 import { planEcr, type EcrPlan } from './image/ecr/plan.js';
@@ -8,6 +7,7 @@ import type { ImageInputs } from './inputs/image.js';
 import { checkImageSource, preferLocalImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './report/log.js';
+import { containersOf, overrideContainer } from './taskdef/containers.js';
 import { planTaskDefinition, type TaskDefinitionPlan } from './taskdef/stage.js';
 
 /** Everything known before the first write. */

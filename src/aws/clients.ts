@@ -1,34 +1,45 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import { ECSClient } from '@aws-sdk/client-ecs';
+// ncc inlines the JSON, so the user agent follows a version bump without anyone editing this file.
+import pkg from '../../package.json' with { type: 'json' };
 
 export interface AwsClients {
   ecs: ECSClient;
   ecr: ECRClient;
 }
 
-const USER_AGENT = 'ecs-ship/0.1.0';
-
-// 8 attempts: at a 20% throttling/5xx rate one call fails for good about once in 400,000 (0.2^8), not
-// once in 3,000 (0.2^5); a write such as RegisterTaskDefinition has no outer retry to fall back on.
-const COMMON = { maxAttempts: 8, retryMode: 'standard', customUserAgent: USER_AGENT };
+const USER_AGENT = `ecs-ship/${pkg.version}`;
 
 /**
- * Endpoints come from the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_ECR
- * handling, so the sandbox and LocalStack need no special path here. Standard retries cover
- * throttling and 5xx; the watcher adds its own patience on top.
+ * What every client gets, whatever its service. Endpoints come from the SDK's own AWS_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_<SERVICE> handling, so the sandbox and LocalStack need no special path here. Standard
+ * retries cover throttling and 5xx; the watcher adds its own patience on top.
+ * 8 attempts: at a 20% throttling/5xx rate one call fails for good about once in 400,000 (0.2^8), not
+ * once in 3,000 (0.2^5); a write such as RegisterTaskDefinition has no outer retry to fall back on.
  */
-export function createClients(region: string): AwsClients {
-  const common = { region, ...COMMON };
-  return { ecs: new ECSClient(common), ecr: new ECRClient(common) };
+export function clientConfig(region: string) {
+  return { region, maxAttempts: 8, retryMode: 'standard', customUserAgent: USER_AGENT };
 }
 
-/**
- * ECR Public's API lives only in us-east-1, whatever region the step deploys to. Its SDK is imported on
- * first use, so a step that never targets public.ecr.aws never loads it. The endpoint follows
- * AWS_ENDPOINT_URL_ECR_PUBLIC like the other clients'.
- */
+/** The two clients every deploy uses. */
+export function createClients(region: string): AwsClients {
+  const config = clientConfig(region);
+  return { ecs: new ECSClient(config), ecr: new ECRClient(config) };
+}
+
+// Every other service's SDK is imported on first use, so a step that never needs it never loads it: a new
+// client (STS, ELBv2, Scheduler, ...) is one more function below, in the same form.
+
+/** ECR Public's API lives only in us-east-1, whatever region the step deploys to. */
 export async function createEcrPublicClient(): Promise<ECRPUBLICClient> {
   const { ECRPUBLICClient } = await import('@aws-sdk/client-ecr-public');
-  return new ECRPUBLICClient({ region: 'us-east-1', ...COMMON });
+  return new ECRPUBLICClient(clientConfig('us-east-1'));
+}
+
+/** Only services with the CODE_DEPLOY deployment controller need it. */
+export async function createCodeDeployClient(region: string): Promise<CodeDeployClient> {
+  const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
+  return new CodeDeployClient(clientConfig(region));
 }

@@ -1,13 +1,19 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { errorMessage, isNetworkError, UserError } from '../errors.js';
+
 /**
- * How the watcher should treat an error from an ECS call. Pure, so the retry policy is table-tested
- * rather than discovered at 3 a.m.
+ * How a step should treat an error from an AWS call, whatever the service. Pure, so the retry policy is
+ * table-tested rather than discovered at 3 a.m.
  * - denied: end now, naming the IAM action (retrying cannot grant a permission)
  * - not-found: the service or cluster is gone; end now
  * - unavailable: the operation does not exist here (older region, LocalStack, sandbox); optional calls fall back
- * - transient: throttling, 5xx, network; retry with backoff
+ * - transient: throttled, 5xx, network (the SDK's own classification, and a few it leaves out); retry
  * - fatal: anything else a retry will not fix
  */
 export type ErrorKind = 'denied' | 'not-found' | 'unavailable' | 'transient' | 'fatal';
+
+/** The services whose IAM actions a message may name. */
+export type AwsService = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy';
 
 const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
 const NOT_FOUND = new Set([
@@ -23,34 +29,20 @@ const UNAVAILABLE = new Set([
   'UnsupportedFeatureException',
   'InvalidParameterException',
 ]);
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
+// Server faults by name, for an answer that carries no 5xx status the SDK would go by. AbortError too: the
+// SDK calls it terminal (an abort is usually the caller's wish), but here it is a call that outlived its
+// own time limit, and the next poll may well get through.
+const SERVER_FAULTS = new Set([
   'ServerException',
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'InternalError',
   'InternalFailure',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
   'AbortError',
 ]);
-const NETWORK = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-]);
+// The SDK counts LimitExceededException as throttling by its name, as some services mean it; ECS and ECR
+// mean a service quota, which no retry lifts.
+const QUOTA = new Set(['LimitExceededException']);
 
 interface AwsLikeError {
   name?: unknown;
@@ -60,6 +52,7 @@ interface AwsLikeError {
   $metadata?: { httpStatusCode?: unknown };
 }
 
+/** The exception's name (`ThrottlingException`), else Node's code (`ECONNRESET`), else `Error`. */
 export function errorName(err: unknown): string {
   if (typeof err !== 'object' || err === null) return String(err);
   const e = err as AwsLikeError;
@@ -70,6 +63,32 @@ export function errorName(err: unknown): string {
       : 'Error';
 }
 
+export function isNamed(err: unknown, name: string): boolean {
+  return errorName(err) === name;
+}
+
+/**
+ * The SDK's own throttling/transient/5xx verdict. It goes by `name` and `code` alone, so it is shown the
+ * names errorName finds (an error may carry AWS's name only in `code`), and it must not throw on odd values.
+ */
+function sdkRetries(err: AwsLikeError & { cause?: unknown }, name: string): boolean {
+  const code = typeof err.code === 'string' ? err.code : name;
+  const view = {
+    name,
+    code,
+    message: err.message,
+    $metadata: err.$metadata,
+    $retryable: err.$retryable,
+    cause: err.cause,
+  };
+  const e = view as Parameters<typeof isTransientError>[0];
+  try {
+    return isThrottlingError(e) || isTransientError(e) || isServerError(e);
+  } catch {
+    return false;
+  }
+}
+
 export function classifyAwsError(err: unknown): ErrorKind {
   if (typeof err !== 'object' || err === null) return 'fatal';
   const e = err as AwsLikeError;
@@ -78,7 +97,7 @@ export function classifyAwsError(err: unknown): ErrorKind {
   if (DENIED.has(name)) return 'denied';
   if (NOT_FOUND.has(name)) return 'not-found';
   if (UNAVAILABLE.has(name)) return 'unavailable';
-  if (THROTTLED.has(name) || (typeof e.code === 'string' && NETWORK.has(e.code)) || NETWORK.has(name)) {
+  if ((sdkRetries(e, name) && !QUOTA.has(name)) || SERVER_FAULTS.has(name) || isNetworkError(err)) {
     return 'transient';
   }
   if (status !== undefined && (status >= 500 || status === 429)) return 'transient';
@@ -94,7 +113,22 @@ export function classifyAwsError(err: unknown): ErrorKind {
   return 'fatal';
 }
 
-/** `DescribeServicesCommand` → `ecs:DescribeServices`, the IAM action a policy must allow. */
-export function iamAction(operation: string): string {
-  return `ecs:${operation.replace(/Command$/, '')}`;
+/** (`ecs`, `DescribeServicesCommand`) → `ecs:DescribeServices`, the IAM action a policy must allow. */
+export function iamAction(service: AwsService, operation: string): string {
+  return `${service}:${operation.replace(/Command$/, '')}`;
+}
+
+/** The error's message on one line: AWS messages may carry line breaks, a log line must not. */
+export function oneLineMessage(err: unknown): string {
+  return errorMessage(err).replace(/\s+/g, ' ');
+}
+
+/** `ClientException: The service is not active.`: the error's name and its message, on one line. */
+export function describeAwsError(err: unknown): string {
+  return `${errorName(err)}: ${oneLineMessage(err)}`;
+}
+
+/** `Access denied updating X: allow ecs:UpdateService (…what AWS said…)`: the line for a denied call. */
+export function accessDenied(doing: string, action: string, err: unknown): UserError {
+  return new UserError(`Access denied ${doing}: allow ${action} (${oneLineMessage(err)})`);
 }

@@ -6,13 +6,8 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { errorName } from '../aws/errors.js';
-import { revisionName } from './rollout/identify.js';
-
-/** `arn:…:task-definition/web:7` → { family: 'web', revision: 7 }; undefined for anything else. */
-export function parseRevision(arn: string): { family: string; revision: number } | undefined {
-  const m = /([A-Za-z0-9_-]+):(\d+)$/.exec(revisionName(arn));
-  return m ? { family: m[1] as string, revision: Number(m[2]) } : undefined;
-}
+import { errorMessage } from '../errors.js';
+import { parseRevision, revisionName } from '../aws/arn.js';
 
 export interface CleanupPlan {
   /** Newest first. */
@@ -91,7 +86,7 @@ async function revisionsInUse(ecs: ECSClient, cluster: string): Promise<Set<stri
 }
 
 function problem(what: string, err: unknown): string {
-  return `${what}: ${errorName(err)}: ${err instanceof Error ? err.message : String(err)}`;
+  return `${what}: ${errorName(err)}: ${errorMessage(err)}`;
 }
 
 /**

@@ -7,9 +7,10 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { classifyAwsError, errorName } from '../aws/errors.js';
+import { classifyAwsError, describeAwsError } from '../aws/errors.js';
+import { revisionName } from '../aws/arn.js';
 import { realClock } from '../poll/clock.js';
-import { revisionName, sameTaskDefinition } from './rollout/identify.js';
+import { sameTaskDefinition } from './rollout/identify.js';
 import type { RolloutTarget } from './rollout/verdict.js';
 import { watchRollout, type RolloutResult, type WatchOptions } from './rollout/watch.js';
 
@@ -29,10 +30,6 @@ export function previousRevision(service: Service | undefined, target: RolloutTa
     .filter((d) => !sameTaskDefinition(d.taskDefinition, target.taskDefinitionArn))
     .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
   return (others.find((d) => d.rolloutState === 'COMPLETED') ?? others[0])?.taskDefinition;
-}
-
-function message(err: unknown): string {
-  return `${errorName(err)}: ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ')}`;
 }
 
 /** When the old deployment is already gone from the service: the source revision of our service deployment. */
@@ -70,7 +67,9 @@ async function startRollback(
     } catch (err) {
       // Not offered here, not allowed (IAM), or the deployment is already over (the breaker stopped it):
       // UpdateService, which the step is allowed to call, does the same from the outside.
-      log(`StopServiceDeployment was not possible (${message(err)}); rolling back with UpdateService`);
+      log(
+        `StopServiceDeployment was not possible (${describeAwsError(err)}); rolling back with UpdateService`,
+      );
     }
   }
   const out = await ecs.send(
@@ -130,7 +129,8 @@ export async function rollBackIfNeeded(
       onOurs = deploymentId === undefined && via !== 'UpdateService';
     }
   } catch (err) {
-    const why = classifyAwsError(err) === 'denied' ? `access denied (${message(err)})` : message(err);
+    const why =
+      classifyAwsError(err) === 'denied' ? `access denied (${describeAwsError(err)})` : describeAwsError(err);
     log(`rollback could not start: ${why}`);
     return { ...failed, reason: `${failed.reason}. Rolling back could not start: ${why}` };
   }

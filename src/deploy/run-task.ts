@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import type { RunTaskInputs } from '../inputs/deploy.js';
-import { classifyAwsError, errorName } from '../aws/errors.js';
+import { accessDenied, classifyAwsError, describeAwsError, oneLineMessage } from '../aws/errors.js';
+import { revisionName } from '../aws/arn.js';
 import { Poller, waitOptions, type Next, type PollOptions, type TimelineEntry } from '../poll/poller.js';
 import { taskId } from './rollout/evidence.js';
-import { revisionName } from './rollout/identify.js';
 
 /** A container of the task definition, as far as the one-off task cares. */
 export interface ContainerInfo {
@@ -38,43 +38,6 @@ export interface RunTaskResult {
   durationMs: number;
   /** Every line printed, for the summary's timeline. */
   timeline: TimelineEntry[];
-}
-
-/** The containers of a task definition document (what was registered), `essential` defaulting to true. */
-export function containersOf(taskDefinition: Record<string, unknown>): ContainerInfo[] {
-  const defs = Array.isArray(taskDefinition.containerDefinitions) ? taskDefinition.containerDefinitions : [];
-  return defs.map((d: { name?: unknown; essential?: unknown }) => ({
-    name: String(d.name ?? ''),
-    essential: d.essential !== false,
-  }));
-}
-
-/**
- * Which container a command override goes to; checked before anything is written. Without
- * `run-task-container` it is the one container that gets the new image.
- */
-export function overrideContainer(
-  runTask: RunTaskInputs,
-  containers: ContainerInfo[],
-  imageContainers: string[],
-): string | undefined {
-  if (runTask.command === undefined) return undefined;
-  if (runTask.container !== undefined) {
-    if (!containers.some((c) => c.name === runTask.container)) {
-      throw new UserError(
-        `Input 'run-task-container' is '${runTask.container}': expected one of the task definition's ` +
-          `containers (${containers.map((c) => c.name).join(', ')}).`,
-      );
-    }
-    return runTask.container;
-  }
-  if (imageContainers.length !== 1) {
-    throw new UserError(
-      `Input 'run-task' gives a command, but ${imageContainers.length} containers get the image ` +
-        `(${imageContainers.join(', ')}): name the one to run it in with 'run-task-container'.`,
-    );
-  }
-  return imageContainers[0];
 }
 
 /**
@@ -164,17 +127,16 @@ export function taskOutcome(
 export type RunTaskOptions = PollOptions;
 
 function refusal(err: unknown, what: string, action: string): Error {
-  const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
   switch (classifyAwsError(err)) {
     case 'transient':
-      return err instanceof Error ? err : new Error(message);
+      return err instanceof Error ? err : new Error(oneLineMessage(err));
     case 'denied':
-      return new UserError(`Access denied ${what}: allow ${action} (${message})`);
+      return accessDenied(what, action, err);
     default: {
-      const hint = /network configuration/i.test(message)
+      const hint = /network configuration/i.test(oneLineMessage(err))
         ? " (set 'run-task-subnets', or give the service a network configuration)"
         : '';
-      return new UserError(`ECS refused ${what}: ${errorName(err)}: ${message}${hint}`);
+      return new UserError(`ECS refused ${what}: ${describeAwsError(err)}${hint}`);
     }
   }
 }

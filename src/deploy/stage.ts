@@ -1,11 +1,12 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { failureLine } from '../report/failure.js';
+import { describeError } from '../errors.js';
+import { parseRevision } from '../aws/arn.js';
 import type { Logger } from '../report/log.js';
 import type { DeployInputs } from '../inputs/deploy.js';
 import type { StrategyInputs } from '../inputs/strategy.js';
 import { deployWithCodeDeploy } from './codedeploy/deployment.js';
 import type { RolloutState, RolloutTarget } from './rollout/verdict.js';
-import { cleanupRevisions, parseRevision, type CleanupResult } from './revisions.js';
+import { cleanupRevisions, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';
 import { deploymentConfigurationFor, describeStrategy, isCodeDeploy } from './strategy.js';
@@ -144,7 +145,7 @@ async function deployService(
       deploymentConfiguration,
     });
   } catch (err) {
-    const reason = failureLine(err);
+    const reason = describeError(err);
     log(`UpdateService failed: ${reason}`);
     return { service, state: 'FAILED', success: false, reason, deploymentId: undefined, rollout: undefined };
   }

@@ -1,6 +1,6 @@
 import { UpdateServiceCommand, type DeploymentConfiguration, type ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
-import { classifyAwsError, errorName } from '../aws/errors.js';
+import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { sameTaskDefinition } from './rollout/identify.js';
 import type { RolloutTarget } from './rollout/verdict.js';
 
@@ -35,17 +35,16 @@ export async function updateService(
       }),
     );
   } catch (err) {
-    const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
     const where = `service '${args.service}' in cluster '${args.cluster}'`;
     switch (classifyAwsError(err)) {
       case 'transient':
         throw err;
       case 'denied':
-        throw new UserError(`Access denied updating ${where}: allow ecs:UpdateService (${message})`);
+        throw accessDenied(`updating ${where}`, 'ecs:UpdateService', err);
       case 'not-found':
-        throw new UserError(`Cannot update ${where}: ${errorName(err)}: ${message}`);
+        throw new UserError(`Cannot update ${where}: ${describeAwsError(err)}`);
       default:
-        throw new UserError(`ECS refused to update ${where}: ${errorName(err)}: ${message}`);
+        throw new UserError(`ECS refused to update ${where}: ${describeAwsError(err)}`);
     }
   }
   const primary = out.service?.deployments?.find(

@@ -3,6 +3,7 @@ import {
   matching,
   parseBoolean,
   parseChoice,
+  parseJsonWords,
   parseList,
   parseNumber,
   required,
@@ -121,16 +122,7 @@ function readRunTask(read: InputReader): RunTaskInputs | undefined {
   let command: string[] | undefined;
   let enabled: boolean;
   if (raw.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw inputError('run-task', raw, RUN_TASK_EXPECTED);
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((w) => typeof w === 'string')) {
-      throw inputError('run-task', raw, RUN_TASK_EXPECTED);
-    }
-    command = parsed;
+    command = parseJsonWords('run-task', raw, RUN_TASK_EXPECTED);
     enabled = true;
   } else {
     try {

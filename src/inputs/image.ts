@@ -1,7 +1,12 @@
 import { inputError, UserError } from '../errors.js';
-import type { Credentials } from '../image/oci/auth.js';
-import { parseImageSource, type SourceSpec } from '../image/oci/sources.js';
+import { parseImageSource, type SourceSpec } from './image-source.js';
 import { matching, parseList, required, type InputReader } from './parse.js';
+
+/** A registry login: `source-username` / `source-password`, or the ECR login's token. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
 
 /** What to publish and where. */
 export interface ImageInputs {

@@ -58,6 +58,20 @@ export function parseChoice<T extends string>(
   return found;
 }
 
+/** A command as a JSON array of strings, at least one: `["npm","run","migrate"]`. */
+export function parseJsonWords(name: string, raw: string, expected: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw inputError(name, raw, expected);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((w) => typeof w === 'string')) {
+    throw inputError(name, raw, expected);
+  }
+  return parsed;
+}
+
 export function required(read: InputReader, name: string, what: string): string {
   const value = read(name).trim();
   if (value === '') throw new UserError(`Input '${name}' is required: ${what}.`);

@@ -1,6 +1,6 @@
 import { inputError, UserError } from '../errors.js';
-import { splitShellWords } from '../taskdef/shell.js';
-import { matching, parseBoolean, parseList, type InputReader } from './parse.js';
+import { splitShellWords } from './shell.js';
+import { matching, parseBoolean, parseJsonWords, parseList, type InputReader } from './parse.js';
 
 /** Ordered `KEY=value` settings and the keys to remove (`-KEY` lines). */
 export interface KeyedChanges {
@@ -81,18 +81,7 @@ export function parseCommand(raw: string): string[] | undefined {
   const text = raw.trim();
   if (text === '') return undefined;
   const expected = 'a JSON array of strings, or a command line with shell quoting';
-  if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw inputError('command', text, expected);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((w) => typeof w === 'string') || parsed.length === 0) {
-      throw inputError('command', text, expected);
-    }
-    return parsed;
-  }
+  if (text.startsWith('[')) return parseJsonWords('command', text, expected);
   try {
     return splitShellWords(text);
   } catch (err) {

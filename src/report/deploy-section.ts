@@ -1,3 +1,4 @@
+import { revisionName } from '../aws/arn.js';
 import type { RunTaskResult } from '../deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
 import { code, escapeHtml, escapeMarkdown, formatDuration } from './markdown.js';
@@ -32,10 +33,6 @@ function headline(report: DeployReport): string {
   const failed = outcome.services.filter((s) => !s.success);
   const which = escapeMarkdown(`${failed.map((s) => s.service).join(', ')} (cluster ${report.cluster})`);
   return `## ❌ Rollout to ${which} ${FAILED_AS[outcome.state] ?? 'failed'}`;
-}
-
-function revisionName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function revisionLabel(report: DeployReport): string {

@@ -1,12 +1,5 @@
-import { errorMessage, UserError } from '../errors.js';
+import { describeError, UserError } from '../errors.js';
 import { command } from './log.js';
-
-/** The one line a person reads for a failure; AWS and docker errors keep their error name. */
-export function failureLine(err: unknown): string {
-  if (err instanceof UserError) return err.message;
-  const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
-  return `${name}${errorMessage(err)}`;
-}
 
 /**
  * What `core.setFailed` does: an `::error::` annotation and a failing exit code. The stack is only for us,
@@ -14,6 +7,6 @@ export function failureLine(err: unknown): string {
  */
 export function reportFailure(err: unknown): void {
   process.exitCode = 1;
-  command('error', failureLine(err));
+  command('error', describeError(err));
   if (!(err instanceof UserError) && err instanceof Error && err.stack) command('debug', err.stack);
 }

@@ -1,4 +1,4 @@
-import { failureLine } from './failure.js';
+import { describeError } from '../errors.js';
 import { outputsOf, setOutputs, type Stage, type StageResults } from './outputs.js';
 import { renderJobSummary, writeJobSummary, type KnownResults, type RunContext } from './summary.js';
 
@@ -26,7 +26,7 @@ export class RunReport {
   /** Writes the job summary of a step an error ended: every section known, and the error's line. */
   async finishFailed(err: unknown): Promise<void> {
     try {
-      await writeJobSummary(renderJobSummary(this.known, this.context, failureLine(err)));
+      await writeJobSummary(renderJobSummary(this.known, this.context, describeError(err)));
     } catch {
       // The error that ended the step is the one to report, not a summary file that cannot be written.
     }

@@ -1,4 +1,5 @@
 import type { TaskDefinitionDoc } from './load.js';
+import { isObject } from './json.js';
 
 /** Keys DescribeTaskDefinition returns that RegisterTaskDefinition does not take. */
 export const READ_ONLY_KEYS: readonly string[] = [
@@ -12,10 +13,6 @@ export const READ_ONLY_KEYS: readonly string[] = [
   'deleteRequestedAt',
   'registeredBy',
 ];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A deep copy without null members: console exports write `"healthCheck": null`, which ECS rejects. */
 function withoutNulls(value: unknown): unknown {

@@ -1,5 +1,6 @@
 import { comparable } from './clean.js';
 import type { TaskDefinitionDoc } from './load.js';
+import { isObject } from './json.js';
 
 /** One difference between the current revision and the rendered one. */
 export interface Change {
@@ -7,10 +8,6 @@ export interface Change {
   path: string;
   before?: unknown;
   after?: unknown;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Lists whose entries have a unique identity are compared entry by entry; others as a whole. */

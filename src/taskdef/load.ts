@@ -3,15 +3,13 @@ import { extname } from 'node:path';
 import type { ECSClient, Service, Tag } from '@aws-sdk/client-ecs';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { parseDocument } from 'yaml';
+import { isNamed } from '../aws/errors.js';
 import { errorMessage, UserError } from '../errors.js';
+import { isObject } from './json.js';
 
 export type TaskDefinitionDoc = Record<string, unknown>;
 
 type Format = 'JSON' | 'YAML';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function formatOf(path: string, text: string): Format {
   const ext = extname(path).toLowerCase();
@@ -183,8 +181,7 @@ export async function loadTaskDefinitionReference(
   try {
     td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }));
   } catch (err) {
-    const name = err instanceof Error ? err.name : '';
-    if (name === 'ClientException' || name === 'InvalidParameterException') {
+    if (isNamed(err, 'ClientException') || isNamed(err, 'InvalidParameterException')) {
       throw new UserError(
         `Input 'task-definition' is '${reference}': ECS has no such task definition (${errorMessage(err)}).`,
       );

@@ -4,7 +4,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
-import { classifyAwsError, errorName } from '../aws/errors.js';
+import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.js';
 
 /** Registers the rendered task definition; ECS's rejection of it is the user's to fix, so one line. */
 export async function registerTaskDefinition(
@@ -15,19 +15,15 @@ export async function registerTaskDefinition(
   try {
     out = await ecs.send(new RegisterTaskDefinitionCommand(input));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const what = `task definition '${input.family ?? '?'}'`;
     const kind = classifyAwsError(err);
     if (kind === 'denied') {
       // PassRole is the usual culprit when the task or execution role is set.
-      throw new UserError(
-        `Access denied registering task definition '${input.family ?? '?'}': allow ecs:RegisterTaskDefinition ` +
-          `(and iam:PassRole on its task and execution roles) (${message})`,
-      );
+      const action = 'ecs:RegisterTaskDefinition (and iam:PassRole on its task and execution roles)';
+      throw accessDenied(`registering ${what}`, action, err);
     }
     if (kind === 'transient') throw err;
-    throw new UserError(
-      `ECS rejected task definition '${input.family ?? '?'}': ${errorName(err)}: ${message.replace(/\s+/g, ' ')}`,
-    );
+    throw new UserError(`ECS rejected ${what}: ${describeAwsError(err)}`);
   }
   const td = out.taskDefinition;
   if (!td?.taskDefinitionArn || !td.family || td.revision === undefined) {

@@ -1,23 +1,12 @@
 import { UserError } from '../errors.js';
 import type { ContainerChanges, KeyedChanges } from '../inputs/taskdef.js';
 import { cleanTaskDefinition } from './clean.js';
+import { containerList, containerNames } from './containers.js';
 import type { TaskDefinitionDoc } from './load.js';
 
 export { READ_ONLY_KEYS } from './clean.js';
 
 type Container = Record<string, unknown>;
-
-function containerList(td: TaskDefinitionDoc): Container[] {
-  const list = td['containerDefinitions'];
-  if (!Array.isArray(list)) return [];
-  return list.filter((c): c is Container => typeof c === 'object' && c !== null && !Array.isArray(c));
-}
-
-export function containerNames(td: TaskDefinitionDoc): string[] {
-  return containerList(td)
-    .map((c) => c['name'])
-    .filter((n): n is string => typeof n === 'string');
-}
 
 /** The containers that get the new image; `requested` comes from the `containers` input. */
 export function resolveContainers(td: TaskDefinitionDoc, requested: string[]): string[] {

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { ECSClient, Tag } from '@aws-sdk/client-ecs';
+import { isTaskDefinitionArn } from '../aws/arn.js';
 import { loadTaskDefinitionFile, loadTaskDefinitionReference, type TaskDefinitionDoc } from './load.js';
 
-const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
 const FAMILY = /^[A-Za-z0-9_-]{1,255}(?::\d+)?$/;
 
 async function isFile(path: string): Promise<boolean> {
@@ -18,7 +18,7 @@ async function isFile(path: string): Promise<boolean> {
  * is a file. A bare word that is also a file in the working directory is the file (the explicit thing).
  */
 export async function sourceKind(source: string, exists = isFile): Promise<'file' | 'ecs'> {
-  if (ARN.test(source)) return 'ecs';
+  if (isTaskDefinitionArn(source)) return 'ecs';
   if (FAMILY.test(source) && !(await exists(source))) return 'ecs';
   return 'file';
 }

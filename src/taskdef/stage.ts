@@ -1,4 +1,5 @@
 import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
+import { parseRevision } from '../aws/arn.js';
 import { registerTaskDefinition } from './register.js';
 import { UserError } from '../errors.js';
 import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
@@ -130,8 +131,7 @@ export async function registerStage(
   log: Logger,
 ): Promise<RegisteredTaskDefinition> {
   if (rendered.changes.length === 0) {
-    const revision = Number(/:(\d+)$/.exec(plan.current.arn)?.[1] ?? 0);
-    const family = /task-definition\/([^:]+)/.exec(plan.current.arn)?.[1] ?? '';
+    const { family, revision } = parseRevision(plan.current.arn) ?? { family: '', revision: 0 };
     log.info(`Reused ${plan.current.arn}: the rendered task definition equals it`);
     return { arn: plan.current.arn, family, revision, changed: false };
   }

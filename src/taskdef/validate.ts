@@ -1,4 +1,5 @@
 import { ROOT_SHAPE, SHAPES } from './shape.generated.js';
+import { isObject } from './json.js';
 
 /** One key RegisterTaskDefinition does not have, where it is, and the valid name it most resembles. */
 export interface UnknownKey {
@@ -7,10 +8,6 @@ export interface UnknownKey {
   suggestion: string | undefined;
   /** Shapes where the key would be valid, when it is misplaced rather than misspelled. */
   belongsIn: string[];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Edit distance with adjacent transpositions (the commonest typo), case-insensitive. */

@@ -1,55 +1,232 @@
 import { describe, expect, it } from '@jest/globals';
-import { AccessDeniedException, ClientException, ServiceNotFoundException } from '@aws-sdk/client-ecs';
-import { classifyAwsError, iamAction, type ErrorKind } from '../../../src/aws/errors.js';
+import { ThrottlingException as CodeDeployThrottling } from '@aws-sdk/client-codedeploy';
+import {
+  RepositoryNotFoundException,
+  ServerException as EcrServerException,
+  LimitExceededException as EcrLimitExceeded,
+} from '@aws-sdk/client-ecr';
+import {
+  AccessDeniedException,
+  ClientException,
+  ClusterNotFoundException,
+  ECSServiceException,
+  InvalidParameterException,
+  LimitExceededException,
+  ServerException,
+  ServiceNotActiveException,
+  ServiceNotFoundException,
+  UnsupportedFeatureException,
+} from '@aws-sdk/client-ecs';
+import {
+  accessDenied,
+  classifyAwsError,
+  describeAwsError,
+  errorName,
+  iamAction,
+  isNamed,
+  type AwsService,
+  type ErrorKind,
+} from '../../../src/aws/errors.js';
+import { describeError, UserError } from '../../../src/errors.js';
+import { HttpStatusError, isTransient } from '../../../src/image/oci/retry.js';
 
+const meta = (httpStatusCode?: number) => (httpStatusCode === undefined ? {} : { httpStatusCode });
 const named = (name: string, status?: number, extra: object = {}) =>
-  Object.assign(new Error(name), {
-    name,
-    $metadata: status === undefined ? {} : { httpStatusCode: status },
-    ...extra,
-  });
+  Object.assign(new Error(name), { name, $metadata: meta(status), ...extra });
+/** What Node's sockets throw: a plain Error with a code, no HTTP status at all. */
+const network = (code: string, message = `connect ${code} 10.0.0.1:443`) =>
+  Object.assign(new Error(message), { code, errno: -1, syscall: 'connect' });
+/** An exception the ECS model does not know, as the SDK deserializes it: the base class with AWS's name. */
+const unmodeled = (name: string, status: number, extra: object = {}) =>
+  Object.assign(
+    new ECSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status) }),
+    extra,
+  );
 
 describe('classifyAwsError', () => {
   it.each<[string, unknown, ErrorKind]>([
+    // The SDK's own exception classes, as the clients throw them.
     [
-      'AccessDeniedException',
-      new AccessDeniedException({ message: 'no', $metadata: { httpStatusCode: 400 } }),
+      'ECS AccessDeniedException',
+      new AccessDeniedException({ message: 'no', $metadata: meta(400) }),
       'denied',
     ],
     [
-      'ServiceNotFoundException',
+      'ECS ServiceNotFoundException',
       new ServiceNotFoundException({ message: 'gone', $metadata: {} }),
       'not-found',
     ],
-    ['ClusterNotFoundException', named('ClusterNotFoundException', 400), 'not-found'],
-    ['UnknownOperationException', named('UnknownOperationException', 400), 'unavailable'],
-    ['InvalidParameterException', named('InvalidParameterException', 400), 'unavailable'],
-    ['ThrottlingException', named('ThrottlingException', 400), 'transient'],
-    ['ServerException', named('ServerException', 500), 'transient'],
-    ['a bare 503', named('SomethingNew', 503), 'transient'],
-    ['a 429', named('SomethingNew', 429), 'transient'],
-    ['ECONNRESET', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'transient'],
+    [
+      'ECS ClusterNotFoundException',
+      new ClusterNotFoundException({ message: 'x', $metadata: meta(400) }),
+      'not-found',
+    ],
+    [
+      'ECS ServiceNotActiveException',
+      new ServiceNotActiveException({ message: 'x', $metadata: meta(400) }),
+      'not-found',
+    ],
+    [
+      'ECS InvalidParameterException',
+      new InvalidParameterException({ message: 'x', $metadata: meta(400) }),
+      'unavailable',
+    ],
+    [
+      'ECS UnsupportedFeatureException',
+      new UnsupportedFeatureException({ message: 'x', $metadata: meta(400) }),
+      'unavailable',
+    ],
+    ['ECS ServerException', new ServerException({ message: 'oops', $metadata: meta(500) }), 'transient'],
+    [
+      'ECS ServerException without a status',
+      new ServerException({ message: 'oops', $metadata: {} }),
+      'transient',
+    ],
+    ['ECS ClientException', new ClientException({ message: 'bad', $metadata: meta(400) }), 'fatal'],
+    // A quota, whatever the SDK's throttling list says of the name.
+    [
+      'ECS LimitExceededException',
+      new LimitExceededException({ message: 'quota', $metadata: meta(400) }),
+      'fatal',
+    ],
+    ['ECR LimitExceededException', new EcrLimitExceeded({ message: 'quota', $metadata: meta(400) }), 'fatal'],
+    ['ECR ServerException', new EcrServerException({ message: 'x', $metadata: meta(500) }), 'transient'],
+    [
+      'ECR RepositoryNotFoundException',
+      new RepositoryNotFoundException({ message: 'x', $metadata: meta(400) }),
+      'fatal',
+    ],
+    [
+      'CodeDeploy ThrottlingException',
+      new CodeDeployThrottling({ message: 'slow down', $metadata: meta(400) }),
+      'transient',
+    ],
+    // Throttling by the SDK's classification: names, 429, the retryable trait.
+    ['unmodeled ThrottlingException', unmodeled('ThrottlingException', 400), 'transient'],
+    ['unmodeled TooManyRequestsException', unmodeled('TooManyRequestsException', 400), 'transient'],
+    ['unmodeled RequestLimitExceeded', unmodeled('RequestLimitExceeded', 400), 'transient'],
+    [
+      "AWS's name only in `code`",
+      Object.assign(new Error('x'), { code: 'ThrottlingException' }),
+      'transient',
+    ],
+    ['a bare 429', unmodeled('SomethingNew', 429), 'transient'],
+    [
+      'throttling by the retryable trait',
+      unmodeled('Odd', 400, { $retryable: { throttling: true } }),
+      'transient',
+    ],
+    // Transient and 5xx by the SDK's classification.
+    ['a bare 503', unmodeled('SomethingNew', 503), 'transient'],
+    ['a bare 501', unmodeled('SomethingNew', 501), 'transient'],
+    ['RequestTimeoutException', unmodeled('RequestTimeoutException', 408), 'transient'],
+    ['SDK says retryable', named('Odd', 400, { $retryable: {} }), 'transient'],
+    [
+      'a corrected clock skew',
+      unmodeled('SignatureDoesNotMatch', 403, {
+        $metadata: { httpStatusCode: 403, clockSkewCorrected: true },
+      }),
+      'transient',
+    ],
+    ['ServiceUnavailable by name only', named('ServiceUnavailable'), 'transient'],
+    ['InternalFailure by name only', named('InternalFailure'), 'transient'],
+    // Raw network errors: no HTTP answer at all.
+    ['ECONNRESET', network('ECONNRESET', 'read ECONNRESET'), 'transient'],
+    ['ECONNREFUSED', network('ECONNREFUSED'), 'transient'],
+    ['ETIMEDOUT', network('ETIMEDOUT'), 'transient'],
+    ['EPIPE', network('EPIPE', 'write EPIPE'), 'transient'],
+    ['EHOSTUNREACH', network('EHOSTUNREACH'), 'transient'],
+    ['ECONNABORTED', network('ECONNABORTED'), 'transient'],
+    [
+      'ENOTFOUND (the SDK retries DNS failures)',
+      network('ENOTFOUND', 'getaddrinfo ENOTFOUND ecs.example'),
+      'transient',
+    ],
+    ['EAI_AGAIN', network('EAI_AGAIN', 'getaddrinfo EAI_AGAIN ecs.example'), 'transient'],
+    [
+      'a network error as the cause',
+      new Error('fetch failed', { cause: network('ECONNRESET') }),
+      'transient',
+    ],
     ['socket hang up without a response', new Error('socket hang up'), 'transient'],
     [
       'our per-call time limit',
       new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
       'transient',
     ],
-    ['an aborted request', named('AbortError'), 'transient'],
-    ['SDK says retryable', named('Odd', 400, { $retryable: {} }), 'transient'],
-    ['ClientException', new ClientException({ message: 'bad', $metadata: { httpStatusCode: 400 } }), 'fatal'],
+    ['an aborted request (the SDK calls it terminal; a poll tries again)', named('AbortError'), 'transient'],
+    // Nothing a retry fixes.
     ['expired credentials', named('ExpiredTokenException', 400), 'fatal'],
+    ['ENOENT', network('ENOENT', 'no such file'), 'fatal'],
+    ['a cause that is null', new Error('odd', { cause: null }), 'fatal'],
     ['not an error at all', 'boom', 'fatal'],
+    ['null', null, 'fatal'],
   ])('%s → %s', (_name, err, kind) => {
     expect(classifyAwsError(err)).toBe(kind);
   });
 });
 
-describe('iamAction', () => {
-  it.each([
-    ['DescribeServices', 'ecs:DescribeServices'],
-    ['ListTasksCommand', 'ecs:ListTasks'],
-  ])('%s → %s', (op, action) => {
-    expect(iamAction(op)).toBe(action);
+describe('one list of network error codes for AWS calls and registry requests', () => {
+  const codes = 'ECONNRESET ECONNREFUSED ECONNABORTED EPIPE ETIMEDOUT EAI_AGAIN ENETUNREACH EHOSTUNREACH';
+  it.each(codes.split(' '))('%s is worth another try for both', (code) => {
+    expect(classifyAwsError(network(code))).toBe('transient');
+    expect(isTransient(network(code))).toBe(true);
+  });
+
+  it('ENOTFOUND: the SDK retries it; a registry host that does not resolve is most often a typo', () => {
+    expect(classifyAwsError(network('ENOTFOUND'))).toBe('transient');
+    expect(isTransient(network('ENOTFOUND'))).toBe(false);
+  });
+
+  it('registry errors keep their own HTTP status rule', () => {
+    expect(isTransient(new HttpStatusError(408, 'timeout'))).toBe(true);
+    expect(classifyAwsError(unmodeled('SomethingNew', 408))).toBe('fatal');
+  });
+});
+
+describe('naming errors', () => {
+  it.each<[unknown, string]>([
+    [new ServiceNotFoundException({ message: 'gone', $metadata: {} }), 'ServiceNotFoundException'],
+    [network('ECONNRESET'), 'ECONNRESET'],
+    [new Error('plain'), 'Error'],
+    ['a string', 'a string'],
+  ])('errorName(%p) is %s', (err, name) => {
+    expect(errorName(err)).toBe(name);
+    expect(isNamed(err, name)).toBe(true);
+  });
+
+  it('describeAwsError: name and message on one line', () => {
+    const err = new ClientException({ message: 'The service\nis not active.', $metadata: meta(400) });
+    expect(describeAwsError(err)).toBe('ClientException: The service is not active.');
+  });
+
+  it.each<[unknown, string]>([
+    [new UserError("Input 'cluster' is 'x'."), "Input 'cluster' is 'x'."],
+    [new AccessDeniedException({ message: 'no', $metadata: {} }), 'AccessDeniedException: no'],
+    [new Error('plain'), 'plain'],
+    ['a string', 'a string'],
+  ])('describeError(%p) is %s', (err, line) => {
+    expect(describeError(err)).toBe(line);
+  });
+});
+
+describe('access denied names the IAM action of the right service', () => {
+  it.each<[AwsService, string, string]>([
+    ['ecs', 'DescribeServices', 'ecs:DescribeServices'],
+    ['ecs', 'ListTasksCommand', 'ecs:ListTasks'],
+    ['ecr', 'GetAuthorizationTokenCommand', 'ecr:GetAuthorizationToken'],
+    ['ecr-public', 'CreateRepositoryCommand', 'ecr-public:CreateRepository'],
+    ['codedeploy', 'CreateDeployment', 'codedeploy:CreateDeployment'],
+  ])('%s %s → %s', (service, op, action) => {
+    expect(iamAction(service, op)).toBe(action);
+  });
+
+  it('is a UserError with the action and what AWS said, on one line', () => {
+    const denied = new AccessDeniedException({ message: 'not authorized\n to perform', $metadata: {} });
+    const err = accessDenied('updating service web', iamAction('ecs', 'UpdateService'), denied);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe(
+      'Access denied updating service web: allow ecs:UpdateService (not authorized to perform)',
+    );
   });
 });

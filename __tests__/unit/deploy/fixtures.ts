@@ -1,6 +1,6 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import type { RolloutTarget } from '../../../src/deploy/rollout/verdict.js';
-import type { DeployInputs } from '../../../src/inputs/deploy.js';
+import type { DeployInputs, RunTaskInputs } from '../../../src/inputs/deploy.js';
 
 export const TD = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${rev}`;
 export const STARTED = new Date('2026-11-22T10:00:00Z');
@@ -61,6 +61,18 @@ export const PULL_REASON =
   `${PULL_IMAGE}: not found`;
 
 /** The deploy stage's inputs as the parser would give them for `services`; tests override what they test. */
+/** `run-task: true` and nothing else set. */
+export function runTaskInputs(over: Partial<RunTaskInputs> = {}): RunTaskInputs {
+  return {
+    command: undefined,
+    container: undefined,
+    subnets: [],
+    securityGroups: [],
+    assignPublicIp: undefined,
+    ...over,
+  };
+}
+
 export function deployInputs(over: Partial<DeployInputs> = {}): DeployInputs {
   const services = over.services ?? ['web'];
   return {

@@ -9,19 +9,11 @@ import {
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { cleanupRevisions, parseRevision, planCleanup } from '../../../src/deploy/revisions.js';
+import { cleanupRevisions, planCleanup } from '../../../src/deploy/revisions.js';
 
 const ARN = (family: string, rev: number) =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${rev}`;
 const web = (rev: number) => ARN('web', rev);
-
-describe('parseRevision', () => {
-  it.each([
-    [web(12), { family: 'web', revision: 12 }],
-    ['web-worker:3', { family: 'web-worker', revision: 3 }],
-    ['web', undefined],
-  ])('%s', (arn, parsed) => expect(parseRevision(arn)).toEqual(parsed));
-});
 
 describe('planCleanup', () => {
   it.each<[string, string[], number, string[], string[], string[]]>([

@@ -6,7 +6,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserError } from '../../../src/errors.js';
 import { loadServiceTaskDefinition, loadTaskDefinitionFile } from '../../../src/taskdef/load.js';
-import { containerNames } from '../../../src/taskdef/render.js';
+import { containerNames } from '../../../src/taskdef/containers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/taskdef');
 const fixture = (name: string): string => join(FIXTURES, name);

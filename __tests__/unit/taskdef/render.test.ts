@@ -3,12 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { UserError } from '../../../src/errors.js';
 import { loadTaskDefinitionFile, type TaskDefinitionDoc } from '../../../src/taskdef/load.js';
-import {
-  containerNames,
-  READ_ONLY_KEYS,
-  renderTaskDefinition,
-  resolveContainers,
-} from '../../../src/taskdef/render.js';
+import { containerNames } from '../../../src/taskdef/containers.js';
+import { READ_ONLY_KEYS, renderTaskDefinition, resolveContainers } from '../../../src/taskdef/render.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/taskdef');
 const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web@sha256:${'ab'.repeat(32)}`;

@@ -1,11 +1,12 @@
 import type { CodeDeployClient, DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { failureLine } from '../../report/failure.js';
+import { describeError } from '../../errors.js';
+import { createCodeDeployClient } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import type { PollLine } from '../../poll/changed-lines.js';
 import { Poller, waitOptions, type Next, type PollOptions } from '../../poll/poller.js';
 import { CodeDeployEvidence, judgeRollbackDeployment } from './evidence.js';
-import { revisionName } from '../rollout/identify.js';
+import { revisionName } from '../../aws/arn.js';
 import type { RollbackMode } from '../rollback.js';
 import { loadBalancerInfo } from '../strategy.js';
 import type { RolloutResult } from '../rollout/watch.js';
@@ -213,7 +214,7 @@ class CodeDeployWatch {
       );
       if (!waited.timedOut) return waited.value;
     } catch (err) {
-      const reason = `Watching CodeDeploy deployment ${this.rollbackId ?? this.deploymentId} failed: ${failureLine(err)}`;
+      const reason = `Watching CodeDeploy deployment ${this.rollbackId ?? this.deploymentId} failed: ${describeError(err)}`;
       return finish(this.poller, 'FAILED', false, reason, this.deploymentId);
     }
     const what = this.rollbackId
@@ -229,9 +230,7 @@ class CodeDeployWatch {
 /** Creates the deployment and watches it; never throws for a failed deployment (the result says so). */
 export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<RolloutResult> {
   const sdk = await import('@aws-sdk/client-codedeploy');
-  const client =
-    args.client ??
-    new sdk.CodeDeployClient({ region: args.region, maxAttempts: 8, customUserAgent: 'ecs-ship/0.1.0' });
+  const client = args.client ?? (await createCodeDeployClient(args.region));
   const poller = new Poller({ ...waitOptions(args), elapsedPrefix: true });
   const rev = revisionName(args.taskDefinitionArn);
   let deploymentId: string | undefined;
@@ -249,7 +248,7 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Rollou
     );
     deploymentId = created.deploymentId;
   } catch (err) {
-    const reason = `CodeDeploy refused the deployment of ${rev}: ${failureLine(err)}`;
+    const reason = `CodeDeploy refused the deployment of ${rev}: ${describeError(err)}`;
     return finish(poller, 'FAILED', false, reason);
   }
   if (!deploymentId) return finish(poller, 'FAILED', false, 'CodeDeploy returned no deployment id');
@@ -291,6 +290,6 @@ async function stopDeployment(
     return undefined;
   } catch (err) {
     if (errorName(err) === 'DeploymentAlreadyCompletedException') return undefined;
-    return `StopDeployment of ${deploymentId} failed, so CodeDeploy goes on until its own timeout: ${failureLine(err)}`;
+    return `StopDeployment of ${deploymentId} failed, so CodeDeploy goes on until its own timeout: ${describeError(err)}`;
   }
 }

@@ -1,12 +1,6 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import { revisionName } from '../../aws/arn.js';
 import type { RolloutTarget } from './verdict.js';
-
-/** `arn:...:task-definition/web:7` → `web:7`; anything else is shown as given. */
-export function revisionName(taskDefinition: string | undefined): string {
-  if (!taskDefinition) return 'an unknown revision';
-  const slash = taskDefinition.lastIndexOf('/');
-  return slash >= 0 ? taskDefinition.slice(slash + 1) : taskDefinition;
-}
 
 /**
  * Family:revision comparison, because a service may report the task definition as a full ARN while

@@ -1,5 +1,6 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
-import { currentRevision, primaryDeployment, revisionName } from './identify.js';
+import { revisionName } from '../../aws/arn.js';
+import { currentRevision, primaryDeployment } from './identify.js';
 import {
   failed,
   lastFailure,

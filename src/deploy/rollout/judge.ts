@@ -1,11 +1,6 @@
 import { conclusiveFailure } from './evidence.js';
-import {
-  currentRevision,
-  ourDeployment,
-  primaryDeployment,
-  revisionName,
-  sameTaskDefinition,
-} from './identify.js';
+import { revisionName } from '../../aws/arn.js';
+import { currentRevision, ourDeployment, primaryDeployment, sameTaskDefinition } from './identify.js';
 import { judgeServiceDeployment } from './judge-service-deployment.js';
 import {
   failed,

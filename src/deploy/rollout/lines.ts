@@ -1,18 +1,16 @@
 import type { Deployment, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
+import { parseRevision, revisionName } from '../../aws/arn.js';
 import type { PollLine } from '../../poll/changed-lines.js';
 import { trafficLine } from '../strategy.js';
 import { taskId } from './evidence.js';
-import { revisionName, sameTaskDefinition } from './identify.js';
+import { sameTaskDefinition } from './identify.js';
 import type { RolloutTarget, Snapshot } from './verdict.js';
 
 /** `web:7` → `rev 7` for our family, `other:3` stays whole so a foreign deployment stands out. */
 function shortRevision(taskDefinition: string | undefined, target: RolloutTarget): string {
-  const name = revisionName(taskDefinition);
-  const ours = revisionName(target.taskDefinitionArn);
-  const family = (s: string) => s.slice(0, s.lastIndexOf(':'));
-  if (name.includes(':') && family(name) === family(ours))
-    return `rev ${name.slice(name.lastIndexOf(':') + 1)}`;
-  return name;
+  const rev = parseRevision(taskDefinition);
+  const ours = parseRevision(target.taskDefinitionArn);
+  return rev && rev.family === ours?.family ? `rev ${rev.revision}` : revisionName(taskDefinition);
 }
 
 export function deploymentLine(d: Deployment, target: RolloutTarget): string {

@@ -11,6 +11,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { classifyAwsError, errorName, iamAction } from '../../aws/errors.js';
+import { errorMessage } from '../../errors.js';
 import { sameTaskDefinition } from './identify.js';
 import type { RolloutTarget, Snapshot } from './verdict.js';
 
@@ -24,7 +25,7 @@ export class CallError extends Error {
     readonly action: string,
     override readonly cause: unknown,
   ) {
-    super(`${action}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`${action}: ${errorMessage(cause)}`);
   }
 }
 
@@ -91,7 +92,7 @@ export class SnapshotReader {
     try {
       return await send(AbortSignal.timeout(CALL_TIMEOUT_MS));
     } catch (err) {
-      throw new CallError(iamAction(operation), err);
+      throw new CallError(iamAction('ecs', operation), err);
     }
   }
 

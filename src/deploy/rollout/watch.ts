@@ -1,7 +1,9 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { classifyAwsError, errorName } from '../../aws/errors.js';
+import { errorMessage } from '../../errors.js';
+import { revisionName } from '../../aws/arn.js';
 import { Poller, waitOptions, type Next, type PollOptions, type TimelineEntry } from '../../poll/poller.js';
-import { ourDeployment, revisionName } from './identify.js';
+import { ourDeployment } from './identify.js';
 import { describePending, judge } from './judge.js';
 import { snapshotLines } from './lines.js';
 import { CallError, SnapshotReader } from './snapshot-reader.js';
@@ -76,7 +78,7 @@ class Watcher {
   private verdictForError(err: unknown): DoneVerdict {
     const action = err instanceof CallError ? err.action : 'ecs';
     const cause = err instanceof CallError ? err.cause : err;
-    const detail = `${errorName(cause)}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    const detail = `${errorName(cause)}: ${errorMessage(cause)}`;
     switch (classifyAwsError(cause)) {
       case 'denied':
         return failed(`Access denied for ${action}: allow it in the deploy role's IAM policy (${detail})`);

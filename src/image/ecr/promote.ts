@@ -1,7 +1,8 @@
 import { BatchGetImageCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { createHash } from 'node:crypto';
+import { errorName } from '../../aws/errors.js';
 import { inputError, UserError } from '../../errors.js';
-import type { SourceSpec } from '../oci/sources.js';
+import type { SourceSpec } from '../../inputs/image-source.js';
 import { hostOf, type RepositoryPlan } from './repository.js';
 
 /** An image already in the target repository, as BatchGetImage returned it. */
@@ -98,7 +99,7 @@ export async function promoteTags(
         }),
       );
     } catch (err) {
-      name = err instanceof Error ? err.name : 'Error';
+      name = errorName(err);
       if (putImageOutcome(name) === undefined) throw err;
     }
     const outcome = putImageOutcome(name) as TagOutcome;

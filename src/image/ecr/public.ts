@@ -5,18 +5,17 @@ import {
   GetAuthorizationTokenCommand,
   type ECRPUBLICClient,
 } from '@aws-sdk/client-ecr-public';
+import { isNamed } from '../../aws/errors.js';
 import { UserError } from '../../errors.js';
 import type { NewRepositorySettings } from '../../inputs/registry.js';
 import { decodeAuthorizationToken, type RegistryLogin } from './login.js';
-import type { RepositoryPlan } from './repository.js';
+import { createMissingRepository, type RepositoryPlan } from './repository.js';
 
 // ECR Public (public.ecr.aws). Loaded only through a dynamic import (plan.ts): it pulls in its own SDK.
 // Repository URIs are `public.ecr.aws/<alias>/<name>`; the registry host and the alias are taken from the
 // URIs the API returns, never assumed, so a stand-in registry (the sandbox) needs no switch here.
 
 export const PUBLIC_REGISTRY = 'public.ecr.aws';
-
-const isNamed = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
 
 /** Pure: the alias in `<host>/<alias>/<name>`, or undefined when the URI has no alias part. */
 export function aliasOf(repositoryUri: string, name: string): string | undefined {
@@ -88,20 +87,17 @@ export async function ensurePublicRepository(
   plan: RepositoryPlan,
   log: (line: string) => void,
 ): Promise<string> {
-  if (plan.uri) return plan.uri;
-  if (!plan.create) throw new Error(`Repository '${plan.name}' has no URI and is not to be created.`);
-  try {
-    const out = await client.send(new CreateRepositoryCommand({ repositoryName: plan.name }));
-    plan.uri = out.repository?.repositoryUri;
-    log(`Created public repository ${plan.name}${plan.uri ? ` (${plan.uri})` : ''}`);
-  } catch (err) {
-    if (!isNamed(err, 'RepositoryAlreadyExistsException')) throw err;
-    log(`Repository ${plan.name} was created meanwhile; using it`);
-    const out = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [plan.name] }));
-    plan.uri = out.repositories?.[0]?.repositoryUri;
-  }
-  if (!plan.uri) throw new Error(`ECR Public returned no URI for repository '${plan.name}'.`);
-  return plan.uri;
+  const repositoryName = plan.name;
+  const create = async () => {
+    const uri = (await client.send(new CreateRepositoryCommand({ repositoryName }))).repository
+      ?.repositoryUri;
+    log(`Created public repository ${repositoryName}${uri ? ` (${uri})` : ''}`);
+    return uri;
+  };
+  const describe = async () =>
+    (await client.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] })))
+      .repositories?.[0]?.repositoryUri;
+  return createMissingRepository(plan, 'ECR Public', { create, describe }, log);
 }
 
 /**

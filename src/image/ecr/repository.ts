@@ -5,6 +5,7 @@ import {
   type ECRClient,
   type Repository,
 } from '@aws-sdk/client-ecr';
+import { isNamed } from '../../aws/errors.js';
 import { UserError } from '../../errors.js';
 import type { NewRepositorySettings, RegistryInputs } from '../../inputs/registry.js';
 import { registryHost } from '../reference.js';
@@ -48,8 +49,6 @@ export function createRepositoryRequest(
     },
   };
 }
-
-const isNamed = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
 
 /**
  * A read for the plan: DescribeRepositories. A missing repository is an error the user fixes, unless
@@ -101,35 +100,53 @@ export async function planRepository(
   };
 }
 
-/** Creates the repository the plan found missing; returns its URI. Another run creating it first is fine. */
+/**
+ * Creates the repository the plan found missing, private or public alike; returns its URI. Another run
+ * creating it first is fine: then it is described instead.
+ */
+export async function createMissingRepository(
+  plan: RepositoryPlan,
+  registry: 'ECR' | 'ECR Public',
+  calls: {
+    create: (settings: NewRepositorySettings) => Promise<string | undefined>;
+    describe: () => Promise<string | undefined>;
+  },
+  log: (line: string) => void,
+): Promise<string> {
+  if (plan.uri) return plan.uri;
+  if (!plan.create) throw new Error(`Repository '${plan.name}' has no URI and is not to be created.`);
+  try {
+    plan.uri = await calls.create(plan.create);
+  } catch (err) {
+    if (!isNamed(err, 'RepositoryAlreadyExistsException')) throw err;
+    log(`Repository ${plan.name} was created meanwhile; using it`);
+    plan.uri = await calls.describe();
+  }
+  if (!plan.uri) throw new Error(`${registry} returned no URI for repository '${plan.name}'.`);
+  return plan.uri;
+}
+
 export async function ensureRepository(
   ecr: ECRClient,
   plan: RepositoryPlan,
   log: (line: string) => void,
 ): Promise<string> {
-  if (plan.uri) return plan.uri;
-  if (!plan.create) throw new Error(`Repository '${plan.name}' has no URI and is not to be created.`);
-  const where = whereIs(plan.registryId);
-  try {
+  const { name, registryId } = plan;
+  const create = async (settings: NewRepositorySettings) => {
     const out = await ecr.send(
-      new CreateRepositoryCommand(createRepositoryRequest(plan.name, plan.registryId, plan.create)),
+      new CreateRepositoryCommand(createRepositoryRequest(name, registryId, settings)),
     );
-    const { imageTagMutability, scanOnPush, encryptionType } = { ...plan.create };
+    const { imageTagMutability, scanOnPush, encryptionType } = settings;
     log(
-      `Created repository ${plan.name} in ${where} (${imageTagMutability}, scan on push ${scanOnPush ? 'on' : 'off'}, ${encryptionType})`,
+      `Created repository ${name} in ${whereIs(registryId)} (${imageTagMutability}, scan on push ${scanOnPush ? 'on' : 'off'}, ${encryptionType})`,
     );
-    plan.uri = out.repository?.repositoryUri;
-  } catch (err) {
-    if (!isNamed(err, 'RepositoryAlreadyExistsException')) throw err;
-    log(`Repository ${plan.name} was created meanwhile; using it`);
+    return out.repository?.repositoryUri;
+  };
+  const describe = async () => {
     const out = await ecr.send(
-      new DescribeRepositoriesCommand({
-        repositoryNames: [plan.name],
-        ...(plan.registryId ? { registryId: plan.registryId } : {}),
-      }),
+      new DescribeRepositoriesCommand({ repositoryNames: [name], ...(registryId ? { registryId } : {}) }),
     );
-    plan.uri = out.repositories?.[0]?.repositoryUri;
-  }
-  if (!plan.uri) throw new Error(`ECR returned no URI for repository '${plan.name}'.`);
-  return plan.uri;
+    return out.repositories?.[0]?.repositoryUri;
+  };
+  return createMissingRepository(plan, 'ECR', { create, describe }, log);
 }

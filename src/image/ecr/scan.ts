@@ -1,4 +1,5 @@
 import { DescribeImageScanFindingsCommand, StartImageScanCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { isNamed } from '../../aws/errors.js';
 import { UserError } from '../../errors.js';
 import { SEVERITIES, type ScanGateInputs, type Severity } from '../../inputs/registry.js';
 import type { Logger } from '../../report/log.js';
@@ -54,8 +55,6 @@ export interface ScanGateResult {
   digest: string;
   threshold: Severity;
 }
-
-const isNamed = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
 
 async function snapshot(ecr: ECRClient, repo: RepositoryPlan, digest: string): Promise<ScanSnapshot> {
   try {

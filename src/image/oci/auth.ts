@@ -1,9 +1,5 @@
 import { UserError } from '../../errors.js';
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
+import type { Credentials } from '../../inputs/image.js';
 
 export interface Challenge {
   /** Lower-cased: `basic` or `bearer` (anything else is refused). */

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { UserError } from '../../errors.js';
-import { Authenticator, type Credentials } from './auth.js';
+import type { Credentials } from '../../inputs/image.js';
+import { Authenticator } from './auth.js';
 import { discard, readAll, send, type Body, type HttpResponse } from './http.js';
 import { ACCEPT_MANIFESTS, manifestBlob, type ManifestBlob } from './media.js';
 import { HttpStatusError } from './retry.js';

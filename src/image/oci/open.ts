@@ -1,10 +1,10 @@
 import { UserError } from '../../errors.js';
 import { openArchive } from './archive.js';
-import type { Credentials } from './auth.js';
+import type { Credentials } from '../../inputs/image.js';
 import { openLayout } from './layout.js';
 import type { ImageSource } from './push.js';
 import { openRemote } from './remote.js';
-import { describeSource, type SourceSpec } from './sources.js';
+import { describeSource, type SourceSpec } from '../../inputs/image-source.js';
 
 /** The daemonless sources; a local Docker image goes through the docker CLI instead. */
 export async function openImageSource(

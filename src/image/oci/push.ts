@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Credentials } from './auth.js';
+import type { Credentials } from '../../inputs/image.js';
 import { RegistryClient } from './client.js';
 import { parseManifest, type Descriptor, type ManifestBlob } from './media.js';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.js';

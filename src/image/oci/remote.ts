@@ -1,5 +1,5 @@
 import { inputError } from '../../errors.js';
-import type { Credentials } from './auth.js';
+import type { Credentials } from '../../inputs/image.js';
 import { RegistryClient } from './client.js';
 import { walkImage, type ImageSource } from './push.js';
 import { DEFAULT_RETRY, withRetries } from './retry.js';

@@ -1,3 +1,4 @@
+import { errorMessage, isNetworkError } from '../../errors.js';
 import { sleep } from '../../poll/clock.js';
 
 /** A registry answered with an HTTP status the caller did not expect. */
@@ -13,17 +14,6 @@ export class HttpStatusError extends Error {
   }
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-]);
-
 /**
  * Whether a failed step is worth repeating: cut or refused connections, timeouts, 5xx, 408 and 429. A
  * 4xx is an answer (wrong credentials, unknown repository) that repeating would not change.
@@ -32,8 +22,7 @@ export function isTransient(err: unknown): boolean {
   if (err instanceof HttpStatusError)
     return err.transient || err.status >= 500 || err.status === 408 || err.status === 429;
   if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
+  if (isNetworkError(err)) return true;
   return /socket hang up|aborted|premature close/i.test(err.message);
 }
 
@@ -59,7 +48,7 @@ export async function withRetries<T>(what: string, step: () => Promise<T>, opts:
     } catch (err) {
       if (attempt >= opts.attempts || !isTransient(err)) throw err;
       const wait = backoffMs(attempt, opts.baseMs);
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       opts.log?.(`${what} failed (${reason}); retrying in ${(wait / 1000).toFixed(1)} s`);
       await sleep(wait);
     }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { pullFailure } from '../../../../src/deploy/rollout/evidence.js';
-import { revisionName } from '../../../../src/deploy/rollout/identify.js';
 import { describePending, judge } from '../../../../src/deploy/rollout/judge.js';
 import type { Snapshot } from '../../../../src/deploy/rollout/verdict.js';
-import { dep, PULL_IMAGE, PULL_REASON, sd, stoppedTask, svc, target, TD } from '../fixtures.js';
+import { dep, PULL_IMAGE, PULL_REASON, sd, stoppedTask, svc, target } from '../fixtures.js';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   service: svc([dep(7), dep(6, { runningCount: 2, rolloutState: 'COMPLETED' })]),
@@ -285,15 +284,5 @@ describe('describePending', () => {
     expect(describePending(snap({ service: svc([dep(6, { status: 'PRIMARY' })]) }), target)).toMatch(
       /no deployment of web:7 seen yet/,
     );
-  });
-});
-
-describe('revisionName', () => {
-  it.each([
-    [TD(7), 'web:7'],
-    ['web:3', 'web:3'],
-    [undefined, 'an unknown revision'],
-  ])('%s → %s', (input, expected) => {
-    expect(revisionName(input)).toBe(expected);
   });
 });

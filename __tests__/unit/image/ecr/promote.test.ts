@@ -7,7 +7,7 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseImageSource } from '../../../../src/image/oci/sources.js';
+import { parseImageSource } from '../../../../src/inputs/image-source.js';
 import {
   promoteTags,
   promotionReference,

@@ -5,7 +5,7 @@ import { pickFromIndex } from '../../../../src/image/oci/layout.js';
 import { archiveManifest, pickArchiveImage } from '../../../../src/image/oci/archive.js';
 import { manifestMediaType, parseManifest, manifestBlob, MEDIA } from '../../../../src/image/oci/media.js';
 import { backoffMs, HttpStatusError, isTransient } from '../../../../src/image/oci/retry.js';
-import { parseImageSource } from '../../../../src/image/oci/sources.js';
+import { parseImageSource } from '../../../../src/inputs/image-source.js';
 import { formatProgress, uploadRanges } from '../../../../src/image/oci/upload.js';
 
 const D = `sha256:${'a'.repeat(64)}`;

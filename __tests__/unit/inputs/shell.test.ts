@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { splitShellWords } from '../../../src/taskdef/shell.js';
+import { splitShellWords } from '../../../src/inputs/shell.js';
 
 describe('splitShellWords', () => {
   it.each([
