@@ -28,8 +28,6 @@ export interface RequestContext {
   body: Record<string, unknown>;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
-
 const TARGET_PREFIXES: Record<string, Service> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
@@ -38,14 +36,14 @@ const TARGET_PREFIXES: Record<string, Service> = {
 };
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, ...` -> key id and region. */
-export function parseAuthorization(header: string | undefined): { accessKeyId?: string; region?: string } {
+function parseAuthorization(header: string | undefined): { accessKeyId?: string; region?: string } {
   const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(header ?? '');
   if (!m) return {};
   return { accessKeyId: m[1] as string, region: m[2] as string };
 }
 
 /** Dates go out as epoch seconds, the AWS JSON 1.1 timestamp format; undefined keys are dropped. */
-export function toWire(value: unknown): unknown {
+function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === 'object') {

@@ -20,7 +20,7 @@ export interface StepResult {
 }
 
 /** Parses the runner's file-command format: `name=value` lines and `name<<DELIM ... DELIM` blocks. */
-export function parseFileCommands(text: string): Record<string, string> {
+function parseFileCommands(text: string): Record<string, string> {
   const result: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -49,7 +49,7 @@ function inputEnv(inputs: Record<string, string>): Record<string, string> {
  * Runs a bundled entry point the way the GitHub runner does: INPUT_* variables and the file commands.
  * Asynchronous on purpose: the sandbox lives in the test's own event loop and must keep ticking.
  */
-export async function runEntry(
+async function runEntry(
   entry: string,
   options: {
     inputs?: Record<string, string>;

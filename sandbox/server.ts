@@ -19,7 +19,7 @@ import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
 import { AwsError, closeServer, listen, type RequestContext, type Service } from './http.js';
 import { checkImage } from './images.js';
 
-export interface RequestLogEntry {
+interface RequestLogEntry {
   service: Service;
   operation: string;
   write: boolean;
@@ -29,14 +29,14 @@ export interface RequestLogEntry {
 }
 
 /** Injected transient failures: `rate` of calls (0 to 1) get ThrottlingException or a 503, alternately. */
-export interface Faults {
+interface Faults {
   rate: number;
   /** Which APIs; ECS only by default. */
   services?: Service[];
 }
 
 /** Typed access for assertions. The view helpers return what the API would (Dates, SDK types), in us-east-1. */
-export interface SandboxState {
+interface SandboxState {
   /** us-east-1's raw model (times are epoch milliseconds), where the SDK goes unless told otherwise. */
   ecs: EcsState;
   ecr: EcrState;
@@ -119,7 +119,7 @@ export interface SandboxOptions {
 
 const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet'];
 
-export function isWrite(operation: string): boolean {
+function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 

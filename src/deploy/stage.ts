@@ -71,7 +71,7 @@ export function failureSummary(services: ServiceOutcome[]): string | undefined {
 }
 
 /** What the `rollouts` output holds: one object per service, for later steps to read with fromJSON. */
-export function rolloutsJson(services: ServiceOutcome[]): string {
+function rolloutsJson(services: ServiceOutcome[]): string {
   return JSON.stringify(
     services.map((s) => ({
       service: s.service,

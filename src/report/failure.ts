@@ -2,7 +2,7 @@ import { errorMessage, UserError } from '../errors.js';
 
 // The same escaping @actions/core applies to workflow-command data. It is repeated here (and not imported)
 // because loading @actions/core costs ~60 ms, more than the rest of a failed start-up together.
-function escapeData(text: string): string {
+export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 

@@ -141,7 +141,7 @@ export async function registerStage(
 }
 
 /** The dry-run summary: what would be registered and what it changes. Pure, for tests. */
-export function dryRunSummary(plan: TaskDefinitionPlan, rendered: RenderedTaskDefinition): string {
+function dryRunSummary(plan: TaskDefinitionPlan, rendered: RenderedTaskDefinition): string {
   const diff =
     rendered.changes.length === 0 ? ['(no changes: the current revision would be reused)'] : rendered.changes;
   return [

@@ -21,7 +21,7 @@ import {
 // Most of src/deploy (and its tests) imports a rollout's vocabulary from here, where it used to live.
 export { pullFailure, taskId } from './evidence.js';
 export { revisionName, sameTaskDefinition } from './identify.js';
-export type { DoneVerdict, RollbackHint, RolloutState, RolloutTarget, Snapshot, Verdict } from './verdict.js';
+export type { RolloutState, RolloutTarget, Snapshot, Verdict } from './verdict.js';
 
 /**
  * ECS's verdict on our rollout, from one snapshot. Pure: no clock, no I/O. It never infers success
