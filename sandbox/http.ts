@@ -25,6 +25,8 @@ export interface RequestContext {
   region: string;
   /** Kept so tests can simulate AccessDenied for one set of credentials. */
   accessKeyId: string | undefined;
+  /** As the SDK sends it: names the SDK, the client and the runtime (`md/nodejs#24.…`). */
+  userAgent: string;
   body: Record<string, unknown>;
 }
 
@@ -107,6 +109,7 @@ async function handle(
     operation,
     region: auth.region ?? 'us-east-1',
     accessKeyId: auth.accessKeyId,
+    userAgent: String(req.headers['user-agent'] ?? ''),
     body: body as Record<string, unknown>,
   });
   send(res, 200, toWire(result ?? {}));

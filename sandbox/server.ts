@@ -24,6 +24,7 @@ interface RequestLogEntry {
   operation: string;
   write: boolean;
   at: Date;
+  userAgent: string;
   /** The error the sandbox answered with instead of handling the call (faults, denied). */
   fault?: string;
 }
@@ -211,6 +212,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       operation: ctx.operation,
       write: isWrite(ctx.operation),
       at: new Date(),
+      userAgent: ctx.userAgent,
     };
     requests.push(entry);
     const denied = sandbox.intercept?.(ctx) ?? injected(ctx);
