@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-/** The bundle under test: dist/ unless ECS_SHIP_DIST names another build (e.g. a work-in-progress one). */
+/** The bundle under test: ECS_SHIP_DIST (jest's globalSetup points it at a bundle of the working tree), else dist/. */
 export const DIST = process.env.ECS_SHIP_DIST ? resolve(process.env.ECS_SHIP_DIST) : join(ROOT, 'dist');
 
 /**
@@ -14,7 +14,7 @@ export const DIST = process.env.ECS_SHIP_DIST ? resolve(process.env.ECS_SHIP_DIS
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 let nodeChecked = false;
 
-function node24(): string {
+export function node24(): string {
   if (nodeChecked) return NODE;
   const version = spawnSync(NODE, ['--version'], { encoding: 'utf8' });
   const found = version.error ? `missing (${version.error.message})` : version.stdout.trim();
@@ -77,6 +77,8 @@ async function runEntry(
     env?: Record<string, string>;
     workDir?: string;
     echo?: boolean;
+    /** Before the entry, e.g. `--import` of a module that records what the step loads (bench/). */
+    nodeArgs?: string[];
   },
 ): Promise<StepResult> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
@@ -98,7 +100,7 @@ async function runEntry(
     ...inputEnv(options.inputs ?? {}),
   };
   const startedAt = Date.now();
-  const child = spawn(node24(), [join(DIST, entry)], { env, cwd: workDir });
+  const child = spawn(node24(), [...(options.nodeArgs ?? []), join(DIST, entry)], { env, cwd: workDir });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -131,6 +133,7 @@ export async function runAction(options: {
   env: Record<string, string>;
   post?: boolean;
   echo?: boolean;
+  nodeArgs?: string[];
 }): Promise<{ main: StepResult; post: StepResult | undefined }> {
   const main = await runEntry('index.js', options);
   if (options.post === false) return { main, post: undefined };
@@ -139,6 +142,7 @@ export async function runAction(options: {
     env: { ...options.env, ...stateEnv },
     workDir: main.workDir,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
+    ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
   });
   return { main, post };
 }
