@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startDockerd, type DockerDaemon } from './dockerd.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
+import type { Durations } from './ecs/tasks.js';
 import { startAwsSandbox, type AwsSandbox } from './server.js';
 
 export interface Environment {
@@ -34,7 +35,7 @@ export function missingTools(opts: { docker?: boolean } = {}): string[] {
 }
 
 export async function startEnvironment(
-  opts: { timeScale?: number; docker?: boolean } = {},
+  opts: { timeScale?: number; docker?: boolean; durations?: Partial<Durations> } = {},
 ): Promise<Environment> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -60,6 +61,7 @@ export async function startEnvironment(
     const aws = await startAwsSandbox({
       registry,
       ...(opts.timeScale === undefined ? {} : { timeScale: opts.timeScale }),
+      ...(opts.durations === undefined ? {} : { durations: opts.durations }),
     });
     stops.push(() => aws.close());
     const env: Record<string, string> = {

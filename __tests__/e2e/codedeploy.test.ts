@@ -25,7 +25,13 @@ let ecs: ECSClient;
 let codeDeploy: CodeDeployClient;
 
 beforeAll(async () => {
-  environment = await startEnvironment({ timeScale: 60, docker: false });
+  environment = await startEnvironment({
+    timeScale: 60,
+    docker: false,
+    // Green takes 30 sandbox seconds to turn healthy (half a real second): Install stays InProgress for
+    // several of the step's 0.1 s polls, so the log shows it even when a busy machine delays a poll.
+    durations: { healthyAfter: 30 },
+  });
   ecs = sandboxEcs(environment.env);
   codeDeploy = new CodeDeployClient({
     region: 'us-east-1',
