@@ -6,7 +6,7 @@ import { openLayout } from '../src/image/oci/layout.js';
 import { pushImage } from '../src/image/oci/push.js';
 import { startRegistry } from '../sandbox/registry.js';
 import { startFront, writeOciLayout } from '../__tests__/e2e/publish-helpers.js';
-import { figure, type Figure } from './results-file.js';
+import { figure, median, type Figure } from './results-file.js';
 
 /**
  * Push figures, ecs-ship's OCI client against `skopeo copy`, side by side on the same random-layer OCI
@@ -58,8 +58,6 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = proce
     });
   });
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 export async function pushFigures(root: string): Promise<Figure[]> {
   const work = await mkdtemp(join(tmpdir(), 'ecs-ship-bench-push-'));

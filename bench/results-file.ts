@@ -22,6 +22,12 @@ export function figure(name: string, value: number, unit: string, peer: string, 
   };
 }
 
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
 /** Merges figures into results.json by name, so each bench keeps the same names run after run. */
 export async function saveFigures(path: string, figures: Figure[]): Promise<Figure[]> {
   let existing: Figure[] = [];

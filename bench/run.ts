@@ -10,6 +10,7 @@ const root = resolve(import.meta.dirname, '..');
 // In order, each loaded only when its turn comes: start-up first, while nothing else has warmed the machine.
 const benches: Array<() => Promise<Figure[]>> = [
   async () => (await import('./startup.js')).startupFigures(root),
+  async () => (await import('./first-call.js')).firstCallFigures(root),
   async () => (await import('./push.js')).pushFigures(root),
   async () => (await import('./rollout.js')).rolloutFigures(),
   async () => (await import('./promote.js')).promoteFigures(),

@@ -5,7 +5,7 @@ import { AwsError } from './http.js';
 
 /** CodeDeploy's state in the sandbox: applications, deployment groups, deployments (codedeploy.ts has the API). */
 
-export interface AutoRollback {
+interface AutoRollback {
   enabled: boolean;
   events: string[];
 }

@@ -24,7 +24,7 @@ import { serviceDeploymentView } from './ecs/views.js';
  * automatic rollback on DEPLOYMENT_FAILURE, a rollback deployment puts the service back on blue.
  */
 
-export const LIFECYCLE_EVENTS = [
+const LIFECYCLE_EVENTS = [
   'BeforeInstall',
   'Install',
   'AfterInstall',

@@ -5,6 +5,7 @@ import { startDockerd, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
+import type { Durations } from './ecs/tasks.js';
 import { startAwsSandbox, type AwsSandbox } from './server.js';
 
 export interface Environment {
@@ -28,6 +29,8 @@ export interface Environment {
 export interface EnvironmentOptions {
   timeScale?: number;
   docker?: boolean;
+  /** Override the sandbox's lifecycle durations (sandbox seconds). */
+  durations?: Partial<Durations>;
   /** Also start the GitHub sandbox (REST API, ID-token endpoint, issuer); options or `true`. */
   github?: boolean | GitHubSandboxOptions;
 }
@@ -74,6 +77,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
     const aws = await startAwsSandbox({
       registry,
       ...(opts.timeScale === undefined ? {} : { timeScale: opts.timeScale }),
+      ...(opts.durations === undefined ? {} : { durations: opts.durations }),
     });
     stops.push(() => aws.close());
     const github = opts.github

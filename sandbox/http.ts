@@ -25,10 +25,10 @@ export interface RequestContext {
   region: string;
   /** Kept so tests can simulate AccessDenied for one set of credentials. */
   accessKeyId: string | undefined;
+  /** As the SDK sends it: names the SDK, the client and the runtime (`md/nodejs#24.…`). */
+  userAgent: string;
   body: Record<string, unknown>;
 }
-
-export type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
 
 const TARGET_PREFIXES: Record<string, Service> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
@@ -38,14 +38,14 @@ const TARGET_PREFIXES: Record<string, Service> = {
 };
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, ...` -> key id and region. */
-export function parseAuthorization(header: string | undefined): { accessKeyId?: string; region?: string } {
+function parseAuthorization(header: string | undefined): { accessKeyId?: string; region?: string } {
   const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(header ?? '');
   if (!m) return {};
   return { accessKeyId: m[1] as string, region: m[2] as string };
 }
 
 /** Dates go out as epoch seconds, the AWS JSON 1.1 timestamp format; undefined keys are dropped. */
-export function toWire(value: unknown): unknown {
+function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === 'object') {
@@ -109,6 +109,7 @@ async function handle(
     operation,
     region: auth.region ?? 'us-east-1',
     accessKeyId: auth.accessKeyId,
+    userAgent: String(req.headers['user-agent'] ?? ''),
     body: body as Record<string, unknown>,
   });
   send(res, 200, toWire(result ?? {}));

@@ -1,11 +1,31 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-/** The bundle under test: dist/ unless ECS_SHIP_DIST names another build (e.g. a work-in-progress one). */
+/** The bundle under test: ECS_SHIP_DIST (jest's globalSetup points it at a bundle of the working tree), else dist/. */
 export const DIST = process.env.ECS_SHIP_DIST ? resolve(process.env.ECS_SHIP_DIST) : join(ROOT, 'dist');
+
+/**
+ * action.yml says `using: node24`, so the bundle runs on node 24 here too, whatever node runs the tests:
+ * the `node` devDependency's binary, checked once.
+ */
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+let nodeChecked = false;
+
+export function node24(): string {
+  if (nodeChecked) return NODE;
+  const version = spawnSync(NODE, ['--version'], { encoding: 'utf8' });
+  const found = version.error ? `missing (${version.error.message})` : version.stdout.trim();
+  if (!/^v24\./.test(found)) {
+    throw new Error(
+      `The action runs on node 24 (action.yml: node24), but ${NODE} is ${found}: run \`npm ci\`, which installs the node@24 devDependency.`,
+    );
+  }
+  nodeChecked = true;
+  return NODE;
+}
 
 export interface StepResult {
   code: number;
@@ -14,7 +34,8 @@ export interface StepResult {
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
-  /** Wall-clock time at which the process exited. */
+  /** Wall-clock times at which the process was started and seen to exit (see callsOf for the step's own). */
+  startedAt: number;
   endedAt: number;
   workDir: string;
 }
@@ -49,13 +70,15 @@ function inputEnv(inputs: Record<string, string>): Record<string, string> {
  * Runs a bundled entry point the way the GitHub runner does: INPUT_* variables and the file commands.
  * Asynchronous on purpose: the sandbox lives in the test's own event loop and must keep ticking.
  */
-export async function runEntry(
+async function runEntry(
   entry: string,
   options: {
     inputs?: Record<string, string>;
     env?: Record<string, string>;
     workDir?: string;
     echo?: boolean;
+    /** Before the entry, e.g. `--import` of a module that records what the step loads (bench/). */
+    nodeArgs?: string[];
   },
 ): Promise<StepResult> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
@@ -72,13 +95,12 @@ export async function runEntry(
     RUNNER_TEMP: workDir,
     GITHUB_ACTIONS: 'true',
     AWS_EC2_METADATA_DISABLED: 'true',
-    // The runner uses node24; this machine's node 20 would make the SDK warn about its own future.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...files,
     ...options.env,
     ...inputEnv(options.inputs ?? {}),
   };
-  const child = spawn(process.execPath, [join(DIST, entry)], { env, cwd: workDir });
+  const startedAt = Date.now();
+  const child = spawn(node24(), [...(options.nodeArgs ?? []), join(DIST, entry)], { env, cwd: workDir });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -99,6 +121,7 @@ export async function runEntry(
     outputs: parseFileCommands(await read(files.GITHUB_OUTPUT)),
     state: parseFileCommands(await read(files.GITHUB_STATE)),
     summary: await read(files.GITHUB_STEP_SUMMARY),
+    startedAt,
     endedAt,
     workDir,
   };
@@ -110,6 +133,7 @@ export async function runAction(options: {
   env: Record<string, string>;
   post?: boolean;
   echo?: boolean;
+  nodeArgs?: string[];
 }): Promise<{ main: StepResult; post: StepResult | undefined }> {
   const main = await runEntry('index.js', options);
   if (options.post === false) return { main, post: undefined };
@@ -118,6 +142,7 @@ export async function runAction(options: {
     env: { ...options.env, ...stateEnv },
     workDir: main.workDir,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
+    ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
   });
   return { main, post };
 }
@@ -125,4 +150,23 @@ export async function runAction(options: {
 /** `::error::` lines, the way the Actions log shows failures. */
 export function errorLines(result: StepResult): string[] {
   return `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.startsWith('::error::'));
+}
+
+/**
+ * The step's own AWS calls, as the sandbox logged them on arrival (every client of the action sends the
+ * `ecs-ship/` user agent). Their times are the step's clock: unlike the moment the test saw the process
+ * exit, they leave out the summary, the exit and whatever else keeps a busy machine's test process waiting.
+ */
+export function callsOf<T extends { at: Date; userAgent: string }>(step: StepResult, requests: T[]): T[] {
+  return requests.filter(
+    (r) =>
+      /\becs-ship\//.test(r.userAgent) && r.at.getTime() >= step.startedAt && r.at.getTime() <= step.endedAt,
+  );
+}
+
+/** When the step made its last AWS call: its verdict, or the last wait before it. */
+export function lastCallAt(step: StepResult, requests: Array<{ at: Date; userAgent: string }>): number {
+  const last = callsOf(step, requests).at(-1);
+  if (!last) throw new Error('the step made no AWS call');
+  return last.at.getTime();
 }

@@ -19,24 +19,25 @@ import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
 import { AwsError, closeServer, listen, type RequestContext, type Service } from './http.js';
 import { checkImage } from './images.js';
 
-export interface RequestLogEntry {
+interface RequestLogEntry {
   service: Service;
   operation: string;
   write: boolean;
   at: Date;
+  userAgent: string;
   /** The error the sandbox answered with instead of handling the call (faults, denied). */
   fault?: string;
 }
 
 /** Injected transient failures: `rate` of calls (0 to 1) get ThrottlingException or a 503, alternately. */
-export interface Faults {
+interface Faults {
   rate: number;
   /** Which APIs; ECS only by default. */
   services?: Service[];
 }
 
 /** Typed access for assertions. The view helpers return what the API would (Dates, SDK types), in us-east-1. */
-export interface SandboxState {
+interface SandboxState {
   /** us-east-1's raw model (times are epoch milliseconds), where the SDK goes unless told otherwise. */
   ecs: EcsState;
   ecr: EcrState;
@@ -119,7 +120,7 @@ export interface SandboxOptions {
 
 const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet'];
 
-export function isWrite(operation: string): boolean {
+function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
@@ -211,6 +212,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       operation: ctx.operation,
       write: isWrite(ctx.operation),
       at: new Date(),
+      userAgent: ctx.userAgent,
     };
     requests.push(entry);
     const denied = sandbox.intercept?.(ctx) ?? injected(ctx);

@@ -4,16 +4,17 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { minify } from 'terser';
 
-const dir = process.argv[2] ?? 'dist';
-const chunks = (await readdir(dir)).filter((f) => /^\d+\.index\.js$/.test(f)).sort();
-for (const file of chunks) {
-  const path = join(dir, file);
-  const result = await minify(await readFile(path, 'utf8'), {
-    module: true,
-    compress: { passes: 1 },
-    mangle: true,
-    format: { comments: false },
-  });
-  if (result.code === undefined) throw new Error(`terser returned nothing for ${path}`);
-  await writeFile(path, result.code);
+export async function minifyChunks(dir) {
+  const chunks = (await readdir(dir)).filter((f) => /^\d+\.index\.js$/.test(f)).sort();
+  for (const file of chunks) {
+    const path = join(dir, file);
+    const result = await minify(await readFile(path, 'utf8'), {
+      module: true,
+      compress: { passes: 1 },
+      mangle: true,
+      format: { comments: false },
+    });
+    if (result.code === undefined) throw new Error(`terser returned nothing for ${path}`);
+    await writeFile(path, result.code);
+  }
 }

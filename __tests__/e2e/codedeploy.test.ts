@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
-import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
+import { errorLines, lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
 import { sandboxEcs, waitSteady } from '../../sandbox/seed.js';
 
 /**
@@ -25,7 +25,13 @@ let ecs: ECSClient;
 let codeDeploy: CodeDeployClient;
 
 beforeAll(async () => {
-  environment = await startEnvironment({ timeScale: 60, docker: false });
+  environment = await startEnvironment({
+    timeScale: 60,
+    docker: false,
+    // Green takes 30 sandbox seconds to turn healthy (half a real second): Install stays InProgress for
+    // several of the step's 0.1 s polls, so the log shows it even when a busy machine delays a poll.
+    durations: { healthyAfter: 30 },
+  });
   ecs = sandboxEcs(environment.env);
   codeDeploy = new CodeDeployClient({
     region: 'us-east-1',
@@ -110,7 +116,7 @@ const lines = (main: StepResult) => main.stdout.split('\n').map((l) => l.replace
 
 const calls = (operation: string) => environment.aws.requests.filter((r) => r.operation === operation);
 
-// As __tests__/e2e/failures.test.ts measures: one poll, plus what the step does after its verdict.
+// As __tests__/e2e/failures.test.ts measures (on the step's own calls): one poll, plus the calls of that poll.
 const POLL = 0.5;
 const WITHIN = POLL + 0.6;
 const POLLED = { 'poll-seconds': String(POLL) };
@@ -157,6 +163,17 @@ function firstStop(service: string, taskDefinitionArn: string | undefined): numb
 }
 
 const secondsBetween = (from: number, to: number) => (to - from) / 1000;
+
+/** Until no task of the (failing) new revision is alive; each exits on its own within a few sandbox seconds. */
+async function untilGreenExited(service: string, revision: string | undefined): Promise<void> {
+  const alive = () =>
+    environment.aws.state
+      .tasksOf(service)
+      .filter((t) => t.taskDefinitionArn === revision && t.desiredStatus === 'RUNNING');
+  for (let waited = 0; alive().length > 0 && waited < 10_000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function codeDeployDeployment(group: string, creator: 'user' | 'codeDeployRollback') {
   return [...environment.aws.state.codeDeploy.deployments.values()].find(
@@ -256,7 +273,8 @@ describe('a CODE_DEPLOY service', () => {
     expect(
       secondsBetween(firstStop('till', revision), stop[0]?.at.getTime() ?? Infinity),
     ).toBeLessThanOrEqual(WITHIN);
-    expect(secondsBetween(firstStop('till', revision), main.endedAt)).toBeLessThanOrEqual(WITHIN + ROLLBACK);
+    const lastCall = lastCallAt(main, environment.aws.requests);
+    expect(secondsBetween(firstStop('till', revision), lastCall)).toBeLessThanOrEqual(WITHIN + ROLLBACK);
     const deployment = codeDeployDeployment('till-group', 'user');
     expect(deployment?.status).toBe('Stopped');
     expect(codeDeployDeployment('till-group', 'codeDeployRollback')?.status).toBe('Succeeded');
@@ -298,7 +316,18 @@ describe('a CODE_DEPLOY service', () => {
     expect(deployment?.status).toBe('Stopped');
     expect(deployment?.rollbackInfo).toBeUndefined();
     expect(codeDeployDeployment('drawer-group', 'codeDeployRollback')).toBeUndefined();
-    const alive = environment.aws.state.tasksOf('drawer').filter((t) => t.desiredStatus === 'RUNNING');
+
+    // Blue never stopped; green starts nothing after the stop. Green tasks started just before it run on
+    // until their container exits (as on AWS), so "only blue is left" holds once those have exited.
+    const revision = main.outputs['task-definition-arn'];
+    const stoppedAt = calls('StopDeployment').at(-1)?.at.getTime() ?? 0;
+    const tasks = () => environment.aws.state.tasksOf('drawer');
+    expect(tasks().filter((t) => t.taskDefinitionArn === first && t.stoppedAt)).toEqual([]);
+    expect(
+      tasks().filter((t) => t.taskDefinitionArn === revision && (t.createdAt?.getTime() ?? 0) > stoppedAt),
+    ).toEqual([]);
+    await untilGreenExited('drawer', revision);
+    const alive = tasks().filter((t) => t.desiredStatus === 'RUNNING');
     expect(alive.map((t) => t.taskDefinitionArn)).toEqual([first, first]);
   }, 60_000);
 

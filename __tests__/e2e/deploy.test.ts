@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
-import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
+import { errorLines, lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 
 let environment: Environment;
@@ -37,11 +37,13 @@ describe('a deploy from a local image to a verified rollout', () => {
   let main: StepResult;
   let post: StepResult | undefined;
   let outputsFile: string;
+  let since: Date;
 
   beforeAll(async () => {
     await seedService(ecs, { service: 'shop', desiredCount: 2 });
     await waitSteady(ecs, 'shop');
     await buildTinyImage(environment.env, 'shop-app:build-1');
+    since = new Date();
     ({ main, post } = await runAction({
       inputs: {
         image: 'shop-app:build-1',
@@ -58,6 +60,13 @@ describe('a deploy from a local image to a verified rollout', () => {
   it('succeeds and says so', () => {
     expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
     expect(main.outputs['rollout-state']).toBe('SUCCESSFUL');
+  });
+
+  it('runs on node 24, as action.yml declares: so its AWS calls say', () => {
+    const ours = environment.aws.requests.filter((r) => r.at >= since);
+    expect(ours.length).toBeGreaterThan(3);
+    const runtimes = new Set(ours.map((r) => /\bmd\/nodejs#(\S+)/.exec(r.userAgent)?.[1] ?? r.userAgent));
+    expect([...runtimes]).toEqual([expect.stringMatching(/^24\./)]);
   });
 
   it('pushes every tag, each pointing at the digest it reports', async () => {
@@ -167,7 +176,8 @@ describe('a rollout whose image cannot be pulled', () => {
       .tasksOf('billing')
       .filter((t) => t.taskDefinitionArn === main.outputs['task-definition-arn'] && t.stoppedAt);
     const firstStop = Math.min(...stopped.map((t) => (t.stoppedAt as Date).getTime()));
-    const sandboxSeconds = ((main.endedAt - firstStop) / 1000) * environment.aws.timeScale;
+    const decided = lastCallAt(main, environment.aws.requests);
+    const sandboxSeconds = ((decided - firstStop) / 1000) * environment.aws.timeScale;
     expect(sandboxSeconds).toBeLessThanOrEqual(15);
   }, 120_000);
 });

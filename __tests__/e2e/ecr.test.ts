@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
-import { errorLines, runAction } from '../../sandbox/runner.js';
+import { callsOf, errorLines, runAction } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 
 let environment: Environment;
@@ -228,7 +228,6 @@ describe('scan gate', () => {
     await seedService(ecs, { service: 'slow', desiredCount: 1 });
     await buildTinyImage(environment.env, 'slow-app:1');
     environment.aws.state.ecr.scans.set('slow', { enhanced: true, progress: [], status: 'IN_PROGRESS' });
-    const started = Date.now();
     const main = await deploy('slow', {
       image: 'slow-app:1',
       repository: 'slow',
@@ -240,6 +239,15 @@ describe('scan gate', () => {
     expect(errorLines(main)).toEqual([
       `::error::Image scan of ${main.outputs['image-digest']} gave no verdict (still IN_PROGRESS after 1 s (scan-timeout-seconds)): not deploying (scan-unavailable: fail).`,
     ]);
-    expect(Date.now() - started).toBeLessThan(30_000);
+    const SCAN_POLL = 'DescribeImageScanFindings';
+    // It gave up at its deadline: no more scan polls than 1 s of 0.2 s polls holds, and nothing deployed.
+    const polls = callsOf(main, environment.aws.requests).filter((r) => r.operation === SCAN_POLL);
+    expect(polls.length).toBeGreaterThan(1);
+    expect(polls.length).toBeLessThanOrEqual(1 + 1 / 0.2);
+    expect(
+      callsOf(main, environment.aws.requests)
+        .filter((r) => r.write)
+        .map((r) => r.operation),
+    ).not.toContain('UpdateService');
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
-import { runAction, type StepResult } from '../../sandbox/runner.js';
+import { lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 
 /**
@@ -14,7 +14,7 @@ import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandb
  */
 
 const POLL = 0.5; // seconds
-// One poll, plus what the step does after its verdict (summary, process exit) on a busy 2-core machine.
+// One poll, plus the calls of the poll that sees the failure, on a busy 2-core machine.
 const WITHIN = POLL + 0.6;
 
 let environment: Environment;
@@ -93,8 +93,9 @@ function firstStop(service: string, taskDefinitionArn: string | undefined): numb
   return Math.min(...stops);
 }
 
+/** From the sandbox's failure signal to the step's verdict (its last AWS call), both on the sandbox's log. */
 function secondsSince(main: StepResult, signal: number): number {
-  return (main.endedAt - signal) / 1000;
+  return (lastCallAt(main, environment.aws.requests) - signal) / 1000;
 }
 
 function errorLine(main: StepResult): string {

@@ -107,7 +107,7 @@ export async function writeOciLayout(dir: string, tag: string, platforms: Platfo
   return root.digest;
 }
 
-export interface Recorded {
+interface Recorded {
   method: string;
   path: string;
   userAgent: string;

@@ -40,8 +40,7 @@ export function rollBack(
   addEvent(service, now, `(service ${service.name}) rolling back to deployment ${previous.id}.`);
 }
 
-export const STOP_ROLLBACK_REASON =
-  'Service deployment rolled back because of a StopServiceDeployment request.';
+const STOP_ROLLBACK_REASON = 'Service deployment rolled back because of a StopServiceDeployment request.';
 
 function serviceOf(state: EcsState, sd: ServiceDeployment): Service | undefined {
   for (const c of state.clusters.values()) {

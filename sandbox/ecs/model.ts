@@ -37,9 +37,9 @@ export interface ContainerState {
 }
 
 /** Result of the real registry check made when a task reaches PENDING. */
-export type PullState = { state: 'checking' } | { state: 'ok' } | { state: 'failed'; reason: string };
+type PullState = { state: 'checking' } | { state: 'ok' } | { state: 'failed'; reason: string };
 
-export type TaskStatus =
+type TaskStatus =
   'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
 
 export interface Task {
@@ -73,7 +73,7 @@ export interface Task {
   healthStatus?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 }
 
-export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
 export interface Deployment {
   id: string;
@@ -90,7 +90,7 @@ export interface Deployment {
   nextLaunchAt: number;
 }
 
-export type ServiceDeploymentStatus =
+type ServiceDeploymentStatus =
   | 'PENDING'
   | 'IN_PROGRESS'
   | 'SUCCESSFUL'
@@ -141,7 +141,7 @@ export interface DeploymentConfiguration {
   strategy: string;
 }
 
-export interface ServiceEvent {
+interface ServiceEvent {
   id: string;
   createdAt: number;
   message: string;

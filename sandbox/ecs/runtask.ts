@@ -16,7 +16,7 @@ import { taskView } from './views.js';
 type Body = Record<string, unknown>;
 
 /** Standalone tasks have no service; the service scheduler never looks at them. */
-export const STANDALONE = '';
+const STANDALONE = '';
 
 const SIGTERM_EXIT = 143;
 const DEFAULT_RUN_SECONDS = 1;

@@ -23,7 +23,7 @@ function asRecord(value: unknown): Record<string, unknown> {
     : {};
 }
 
-export function mergeDeploymentConfiguration(
+function mergeDeploymentConfiguration(
   current: DeploymentConfiguration | undefined,
   raw: unknown,
 ): DeploymentConfiguration {

@@ -26,14 +26,14 @@ import { isHealthy, type Clock } from './tasks.js';
 // services.ts takes mergeStrategy from here; the configuration itself lives in strategy-config.ts.
 
 /** Sandbox seconds each step takes. */
-export const STAGE_SECONDS = {
+const STAGE_SECONDS = {
   /** A lifecycle hook stage with no hook. */
   hook: 1,
   /** Moving the test listener, or one production traffic step. */
   shift: 10,
 };
 
-export type LifecycleStage =
+type LifecycleStage =
   | 'PRE_SCALE_UP'
   | 'SCALE_UP'
   | 'POST_SCALE_UP'

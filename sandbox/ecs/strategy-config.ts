@@ -7,7 +7,7 @@ import type { DeploymentConfiguration } from './model.js';
  * implies. strategies.ts runs the deployments this describes.
  */
 
-export type StrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+type StrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
 const STRATEGIES: StrategyName[] = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'];
 
 export interface StrategyFields {

@@ -38,7 +38,7 @@ export const DEFAULT_DURATIONS: Durations = {
   placementEventEvery: 30,
 };
 
-export const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
+const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
 export const UNHEALTHY_REASON = 'Task failed container health checks';
 
 export interface Clock {

@@ -6,7 +6,7 @@ import { commentView, pullView, repositoryView } from './views.js';
 
 const DOCS = 'https://docs.github.com/rest';
 /** GitHub's limit on a comment body, in characters. */
-export const MAX_COMMENT_LENGTH = 65536;
+const MAX_COMMENT_LENGTH = 65536;
 
 /** Only pull requests exist as issues here; any other number is not found, as on GitHub. */
 function issueNumber(req: ApiRequest): number {

@@ -6,14 +6,14 @@ import { listenHttp, sendJson } from './http.js';
 import { newSigningKey, signJwt, type PublicJwk } from './jwt.js';
 import { idTokenClaims, type ClaimsInput } from './run.js';
 
-export interface IdTokenRequest {
+interface IdTokenRequest {
   /** The `audience` query parameter, undefined when the action asked for the default. */
   audience: string | undefined;
   status: number;
   at: Date;
 }
 
-export interface MintOptions {
+interface MintOptions {
   audience?: string;
   /** Merged over the claims; a key set to undefined is left out. */
   claims?: Record<string, unknown>;

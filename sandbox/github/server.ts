@@ -19,7 +19,7 @@ export interface GitHubSandboxOptions {
   serverUrl?: string;
 }
 
-export interface GitHubEvent {
+interface GitHubEvent {
   path: string;
   payload: Record<string, unknown>;
   /** The runner's GITHUB_* variables for this run, GITHUB_EVENT_PATH included. */
@@ -30,7 +30,7 @@ export interface GitHubEvent {
   envFor(base: Record<string, string>): Record<string, string>;
 }
 
-export interface PullRequestEventOptions {
+interface PullRequestEventOptions {
   action: PullRequestAction;
   number: number;
   /** Default: the PR's head so far, a new commit on `synchronize`, else one named after the PR. */

@@ -29,7 +29,7 @@ export function userView(state: GitHubState, user: User): Record<string, unknown
 }
 
 /** An account that appears only in payloads (an owner, a fork's author): a User with GitHub's id for it. */
-export function accountView(state: GitHubState, login: string, type: 'User' | 'Organization' = 'User') {
+function accountView(state: GitHubState, login: string, type: 'User' | 'Organization' = 'User') {
   const view = userView(state, { login, id: userId(login), type: 'User' });
   return { ...view, node_id: nodeId(type === 'User' ? 'U' : 'O', userId(login)), type };
 }

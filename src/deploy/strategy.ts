@@ -9,7 +9,7 @@ import type { StrategyInputs } from '../inputs/strategy.js';
  */
 
 /** The service's deployment controller; ECS when DescribeServices does not say. */
-export function controllerOf(service: Service | undefined): string {
+function controllerOf(service: Service | undefined): string {
   return service?.deploymentController?.type ?? 'ECS';
 }
 

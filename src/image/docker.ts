@@ -1,36 +1,8 @@
-import { getExecOutput } from '@actions/exec';
-import type { ExecOutput } from '@actions/exec';
 import { UserError } from '../errors.js';
 import { saveState } from '../report/state.js';
+import { docker, lastError } from './docker-cli.js';
 import type { RegistryLogin } from './ecr/login.js';
 import { parseDigestFromPushOutput } from './reference.js';
-
-/** Silent so nothing docker prints reaches the log unfiltered; callers decide what to show. */
-async function docker(
-  args: string[],
-  extra: { input?: Buffer; stdline?: (line: string) => void } = {},
-): Promise<ExecOutput> {
-  return getExecOutput('docker', args, {
-    // Same as inheriting in the action; explicit because jest gives each test file its own process.env,
-    // which @actions/exec would otherwise bypass (DOCKER_HOST/DOCKER_CONFIG of the integration test).
-    env: { ...process.env } as Record<string, string>,
-    silent: true,
-    ignoreReturnCode: true,
-    ...(extra.input ? { input: extra.input } : {}),
-    ...(extra.stdline ? { listeners: { stdline: extra.stdline } } : {}),
-  });
-}
-
-/** The last thing docker said on stderr (its error), with any secret taken out. */
-function lastError(out: ExecOutput, secrets: string[] = []): string {
-  const lines = out.stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('WARNING'));
-  let line = lines[lines.length - 1] ?? `exit code ${out.exitCode}`;
-  for (const s of secrets) if (s !== '') line = line.split(s).join('***');
-  return line;
-}
 
 /** `docker login` with the password on stdin only: argv is visible to every process on the runner. */
 export async function dockerLogin(login: RegistryLogin): Promise<void> {
@@ -42,11 +14,6 @@ export async function dockerLogin(login: RegistryLogin): Promise<void> {
   }
   // The post step logs out even when a later stage fails, so the credential does not outlive the job.
   saveState('registry', login.registry);
-}
-
-export async function dockerLogout(registry: string): Promise<void> {
-  const out = await docker(['logout', registry]);
-  if (out.exitCode !== 0) throw new Error(`docker logout ${registry} failed: ${lastError(out)}`);
 }
 
 /** True when the local engine has the image; a daemon that cannot be reached is an error, not "no". */

@@ -57,7 +57,7 @@ export async function checkImageSource(inputs: ImageInputs): Promise<void> {
 }
 
 /** Where the image goes: the ECR repository, under every tag, with the ECR login's Basic credentials. */
-export function ecrDestination(login: RegistryLogin, inputs: ImageInputs): Destination {
+function ecrDestination(login: RegistryLogin, inputs: ImageInputs): Destination {
   return {
     host: login.registry,
     repository: inputs.repository,

@@ -22,7 +22,7 @@ function hub(host: string, repository: string): { host: string; repository: stri
 }
 
 /** `host/repo[:tag][@digest]` (the digest wins) into its parts. */
-export function parseRemote(ref: string): Parsed {
+function parseRemote(ref: string): Parsed {
   const slash = ref.indexOf('/');
   const host = ref.slice(0, slash);
   let rest = ref.slice(slash + 1);

@@ -11,14 +11,6 @@ export function parseList(raw: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Splits a one-per-line input (values may contain commas), trimming blanks. */
-export function parseLines(raw: string): string[] {
-  return raw
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
   const value = raw.trim().toLowerCase();
   if (value === '') return fallback;

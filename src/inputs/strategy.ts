@@ -1,8 +1,8 @@
 import { inputError, UserError } from '../errors.js';
 import { parseChoice, parseNumber, type InputReader } from './parse.js';
 
-export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
+const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+type StrategyName = (typeof STRATEGIES)[number];
 
 /**
  * How the services roll out: an ECS-native strategy passed through UpdateService's deploymentConfiguration,

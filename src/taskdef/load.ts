@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { ECSClient, Service, Tag } from '@aws-sdk/client-ecs';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { parseDocument } from 'yaml';
 import { isNamed } from '../aws/errors.js';
 import { errorMessage, UserError } from '../errors.js';
@@ -19,7 +19,7 @@ function formatOf(path: string, text: string): Format {
 }
 
 /** 1-based line and column of a character offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
+function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
   const lines = before.split('\n');
   return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
@@ -139,22 +139,6 @@ export async function loadTaskDefinitionFile(path: string): Promise<TaskDefiniti
     );
   }
   return doc;
-}
-
-/** The task definition the service runs now, as the starting point when no file is given. */
-export async function loadServiceTaskDefinition(
-  ecs: ECSClient,
-  cluster: string,
-  service: string,
-): Promise<{ taskDefinition: TaskDefinitionDoc; arn: string; tags: Tag[] }> {
-  const described = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
-  const found = described.services?.[0];
-  if (!found || found.status === 'INACTIVE') {
-    const reason = described.failures?.[0]?.reason;
-    const why = found?.status === 'INACTIVE' ? 'it is INACTIVE (deleted)' : `ECS says ${reason ?? 'MISSING'}`;
-    throw new UserError(`Service '${service}' was not found in cluster '${cluster}': ${why}.`);
-  }
-  return loadRunningTaskDefinition(ecs, found, cluster);
 }
 
 /** The revision a service (already described) runs, with its tags. */

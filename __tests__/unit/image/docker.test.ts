@@ -25,7 +25,8 @@ jest.unstable_mockModule('@actions/core', () => ({
   info: () => undefined,
 }));
 
-const { dockerLogin, dockerLogout, imageExists, pushImage } = await import('../../../src/image/docker.js');
+const { dockerLogin, imageExists, pushImage } = await import('../../../src/image/docker.js');
+const { dockerLogout } = await import('../../../src/image/docker-cli.js');
 
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const PASSWORD = 'eyJwYXlsb2FkIjoiczNjcjN0In0=';

@@ -4,7 +4,7 @@ import { loadTaskDefinitionFile, type TaskDefinitionDoc } from '../../../src/tas
 import { renderTaskDefinition, resolveContainers } from '../../../src/taskdef/render.js';
 
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/taskdef');
-export const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web@sha256:${'ab'.repeat(32)}`;
+const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web@sha256:${'ab'.repeat(32)}`;
 
 /** A realistic task definition and the step inputs a team would give for it; `golden` is the expected render. */
 export interface RenderCase {

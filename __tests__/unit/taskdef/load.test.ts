@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserError } from '../../../src/errors.js';
-import { loadServiceTaskDefinition, loadTaskDefinitionFile } from '../../../src/taskdef/load.js';
+import { loadRunningTaskDefinition, loadTaskDefinitionFile } from '../../../src/taskdef/load.js';
 import { containerNames } from '../../../src/taskdef/containers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/taskdef');
@@ -110,15 +110,11 @@ describe('loadTaskDefinitionFile', () => {
   });
 });
 
-describe('loadServiceTaskDefinition', () => {
+describe('loadRunningTaskDefinition', () => {
   const arn = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-web:17';
 
-  it('loads the revision the service runs, with its tags', async () => {
+  it('loads the revision the described service runs, with its tags', async () => {
     const ecs = mockClient(ECSClient);
-    ecs.on(DescribeServicesCommand, { cluster: 'prod', services: ['web'] }).resolves({
-      services: [{ serviceName: 'web', status: 'ACTIVE', taskDefinition: arn }],
-      failures: [],
-    });
     ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: arn, include: ['TAGS'] }).resolves({
       taskDefinition: {
         family: 'shop-web',
@@ -127,25 +123,21 @@ describe('loadServiceTaskDefinition', () => {
       },
       tags: [{ key: 'team', value: 'shop' }],
     });
-    const loaded = await loadServiceTaskDefinition(new ECSClient({ region: 'eu-west-1' }), 'prod', 'web');
+    const service = { serviceName: 'web', status: 'ACTIVE', taskDefinition: arn };
+    const loaded = await loadRunningTaskDefinition(new ECSClient({ region: 'eu-west-1' }), service, 'prod');
     expect(loaded.arn).toBe(arn);
     expect(loaded.tags).toEqual([{ key: 'team', value: 'shop' }]);
     expect(loaded.taskDefinition['family']).toBe('shop-web');
     ecs.restore();
   });
 
-  it.each([
-    ['missing', { services: [], failures: [{ arn: 'x', reason: 'MISSING' }] }, /ECS says MISSING\.$/],
-    ['deleted', { services: [{ status: 'INACTIVE', taskDefinition: arn }], failures: [] }, /INACTIVE/],
-  ])('rejects a %s service with a UserError naming service and cluster', async (_case, response, message) => {
+  it('rejects a service without a task definition with a UserError naming service and cluster', async () => {
     const ecs = mockClient(ECSClient);
-    ecs.on(DescribeServicesCommand).resolves(response);
     const err = await failure(
-      loadServiceTaskDefinition(new ECSClient({ region: 'eu-west-1' }), 'prod', 'web'),
+      loadRunningTaskDefinition(new ECSClient({ region: 'eu-west-1' }), { serviceName: 'web' }, 'prod'),
     );
     expect(err).toBeInstanceOf(UserError);
-    expect(err.message).toMatch(/^Service 'web' was not found in cluster 'prod'/);
-    expect(err.message).toMatch(message);
+    expect(err.message).toBe("Service 'web' in cluster 'prod' has no task definition.");
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(0);
     ecs.restore();
   });

@@ -46,7 +46,7 @@ export function pullFailure(tasks: Task[]): string | undefined {
 const SIGNALLED = new Set([137, 143]);
 
 /** "essential container 'web' exited with code 3", from a task ECS stopped for an essential exit. */
-export function crashFailure(tasks: Task[]): string | undefined {
+function crashFailure(tasks: Task[]): string | undefined {
   for (const task of tasks) {
     if (task.stopCode !== 'EssentialContainerExited') continue;
     const exited = (task.containers ?? []).filter((c) => c.exitCode !== undefined);
@@ -65,7 +65,7 @@ export function crashFailure(tasks: Task[]): string | undefined {
 
 const HEALTH = /failed (?:container|ELB|load balancer) health checks?/i;
 
-export function healthFailure(tasks: Task[]): string | undefined {
+function healthFailure(tasks: Task[]): string | undefined {
   for (const task of tasks) {
     if (!HEALTH.test(task.stoppedReason ?? '')) continue;
     const sick = (task.containers ?? [])
@@ -81,7 +81,7 @@ export function healthFailure(tasks: Task[]): string | undefined {
 }
 
 /** The first "unable to place a task" event since `since`. */
-export function placementFailure(service: Service | undefined, since: Date): string | undefined {
+function placementFailure(service: Service | undefined, since: Date): string | undefined {
   const events = [...(service?.events ?? [])]
     .filter((e) => (e.createdAt?.getTime() ?? 0) >= since.getTime())
     .sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
@@ -90,7 +90,7 @@ export function placementFailure(service: Service | undefined, since: Date): str
 }
 
 /** Whether ECS's deployment circuit breaker is judging this rollout. */
-export function breakerOn(service: Service | undefined, breakerStatus: string | undefined): boolean {
+function breakerOn(service: Service | undefined, breakerStatus: string | undefined): boolean {
   if (breakerStatus !== undefined) return breakerStatus !== 'DISABLED';
   return service?.deploymentConfiguration?.deploymentCircuitBreaker?.enable === true;
 }

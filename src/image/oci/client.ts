@@ -21,8 +21,8 @@ export function registryBase(host: string): URL {
   return new URL(`${LOOPBACK.test(host) ? 'http' : 'https'}://${host}`);
 }
 
-export const pullScope = (repo: string): string => `repository:${repo}:pull`;
-export const pushScope = (repo: string): string => `repository:${repo}:pull,push`;
+const pullScope = (repo: string): string => `repository:${repo}:pull`;
+const pushScope = (repo: string): string => `repository:${repo}:pull,push`;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

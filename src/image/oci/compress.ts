@@ -7,7 +7,7 @@ import { constants, createGzip } from 'node:zlib';
  * mtime or name): the digest of the first pass is the digest of the upload, and a re-push finds the blob.
  * 6 is zlib's and docker's default: most of the gain of 9 at a fraction of its CPU.
  */
-export const GZIP_LEVEL = 6;
+const GZIP_LEVEL = 6;
 
 /** gzip's magic bytes: layers that start with them are already compressed and go up as they are. */
 export const isGzip = (head: Buffer): boolean => head[0] === 0x1f && head[1] === 0x8b;

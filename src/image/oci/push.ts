@@ -81,7 +81,7 @@ export async function walkImage(
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; the first failure fails the whole. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -8,7 +8,7 @@ export interface TarEntry {
   size: number;
 }
 
-export interface TarHeader {
+interface TarHeader {
   name: string;
   size: number;
   /** '0' file, '1' hard link, '2' symlink, '5' directory, 'x'/'g' pax, 'L' GNU long name. */
@@ -35,7 +35,7 @@ function size(block: Buffer): number {
 }
 
 /** One 512-byte header; undefined for the zero blocks that end an archive. */
-export function parseTarHeader(block: Buffer): TarHeader | undefined {
+function parseTarHeader(block: Buffer): TarHeader | undefined {
   if (block.length < 512 || block.every((b) => b === 0)) return undefined;
   let name = text(block, 0, 100);
   const ustar = text(block, 257, 6).startsWith('ustar');
@@ -46,7 +46,7 @@ export function parseTarHeader(block: Buffer): TarHeader | undefined {
 }
 
 /** `path` and `linkpath` from a pax extended header's `LEN key=value\n` records. */
-export function paxFields(data: Buffer): { path?: string; linkpath?: string } {
+function paxFields(data: Buffer): { path?: string; linkpath?: string } {
   const fields: { path?: string; linkpath?: string } = {};
   for (const record of data.toString('utf8').split('\n')) {
     const m = /^\d+ (path|linkpath)=(.*)$/.exec(record);

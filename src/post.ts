@@ -1,0 +1,3 @@
+import { run } from './cleanup.js';
+
+await run();
