@@ -146,6 +146,7 @@ export async function rollBackIfNeeded(
       taskDefinitionArn: previous,
       startedAt,
       deploymentId,
+      rollbackOf: target.taskDefinitionArn,
       ...(followed ? { serviceDeploymentArn: followed, rollingBack: true } : {}),
     },
     opts,

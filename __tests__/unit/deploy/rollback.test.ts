@@ -103,6 +103,11 @@ describe('rollBackIfNeeded', () => {
     });
     expect(result.timeline[0]?.text).toBe('[  20s] FAILED: crash');
     expect(result.timeline.length).toBeGreaterThan(1);
+    // The rollback's end reads as a rollback; the revision it returns to is never called new.
+    expect(lines.at(-1)).toMatch(
+      /^\[\s*\d+s\] ROLLED_BACK: the service is back on web:6 after web:7 failed$/,
+    );
+    expect(lines.filter((l) => /SUCCESSFUL: |\(new\)/.test(l))).toEqual([]);
   });
 
   it.each([

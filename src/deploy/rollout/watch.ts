@@ -3,7 +3,7 @@ import { classifyAwsError, errorName } from '../../aws/errors.js';
 import { Poller, waitOptions, type Next, type PollOptions, type TimelineEntry } from '../../poll/poller.js';
 import { ourDeployment, revisionName } from './identify.js';
 import { describePending, judge } from './judge.js';
-import { snapshotLines } from './lines.js';
+import { snapshotLines, verdictLine, waitingFor } from './lines.js';
 import { CallError, SnapshotReader } from './snapshot-reader.js';
 import {
   failed,
@@ -108,19 +108,24 @@ class Watcher {
   }
 
   async run(): Promise<RolloutResult> {
-    const rev = revisionName(this.target.taskDefinitionArn);
+    const { taskDefinitionArn, rollbackOf, service, cluster } = this.target;
+    const rev = revisionName(taskDefinitionArn);
+    const what = rollbackOf ? `the rollback from ${revisionName(rollbackOf)} to ${rev}` : `${rev} roll out`;
     this.poller.print(
-      `watching ${rev} roll out on ${this.target.service} (cluster ${this.target.cluster}); ` +
+      `watching ${what} on ${service} (cluster ${cluster}); ` +
         `polling every ${this.opts.pollSeconds}s, timeout ${this.opts.timeoutMinutes} min`,
     );
     let verdict: DoneVerdict;
     try {
-      const waited = await this.poller.until(() => this.poll());
+      const waited = await this.poller.until(
+        () => this.poll(),
+        () => waitingFor(this.last, this.target),
+      );
       verdict = waited.timedOut ? this.timedOut(rev, waited.lastError) : waited.value;
     } catch (err) {
       verdict = this.verdictForError(err);
     }
-    this.poller.print(`${verdict.state}: ${verdict.reason}`);
+    this.poller.print(verdictLine(verdict, this.target));
     return this.result(verdict);
   }
 }

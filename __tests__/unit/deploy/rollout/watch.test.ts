@@ -234,9 +234,14 @@ describe('watchRollout', () => {
     );
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(13);
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(60_000);
-    // Every poll shows each deployment, so a long wait is never silent; the timeline keeps only changes.
-    expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(13);
+    // Each deployment line once; while nothing changes, a heartbeat every 30 s says what the wait is for.
+    expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('still waiting'))).toEqual([
+      '[  31s] still waiting for web:7: service deployment IN_PROGRESS, 1/2 running, 1 pending; ' +
+        'web:6 still runs 2 tasks; 30s of 1m',
+    ]);
     expect(result.timeline.filter((t) => t.text.includes('PRIMARY rev 7'))).toHaveLength(1);
+    expect(result.rollback).toBe('ours');
   });
 
   it('times out while throttled, saying so', async () => {
