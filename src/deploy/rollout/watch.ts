@@ -99,10 +99,18 @@ class Watcher {
   }
 
   private timedOut(rev: string, lastError: string | undefined): DoneVerdict {
-    const pending = this.polled ? describePending(this.last, this.target) : 'ECS never answered';
-    const reason =
-      `Timed out after ${this.opts.timeoutMinutes} min waiting for ${rev}: ${pending}` +
-      (lastError ? `; last error: ${lastError}` : '');
+    if (!this.polled) {
+      // ecs-ship never writes on a state it did not see: no rollback hint, whatever ECS is doing.
+      const last = lastError ? ` (last error: ${lastError})` : '';
+      return failed(
+        `ECS never answered in ${this.opts.timeoutMinutes} min of waiting for ${rev}${last}; ` +
+          'the service was left as it is',
+        'TIMED_OUT',
+      );
+    }
+    const pending = describePending(this.last, this.target);
+    const last = lastError ? `; last error: ${lastError}` : '';
+    const reason = `Timed out after ${this.opts.timeoutMinutes} min waiting for ${rev}: ${pending}${last}`;
     // A rollout that did not finish in the time the user allowed is undone like a failed one.
     return failed(reason, 'TIMED_OUT', 'ours');
   }

@@ -248,9 +248,13 @@ describe('watchRollout', () => {
     ecsMock.on(DescribeServicesCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 400));
     const result = await watchRollout(ecs, target, options({ timeoutMinutes: 1 }));
     expect(result.state).toBe('TIMED_OUT');
-    expect(result.reason).toMatch(
-      /ECS never answered; last error: ThrottlingException on ecs:DescribeServices$/,
+    expect(result.reason).toBe(
+      'ECS never answered in 1 min of waiting for web:7 (last error: ThrottlingException on ' +
+        'ecs:DescribeServices); the service was left as it is',
     );
+    // Nothing seen, nothing undone: no rollback hint.
+    expect(result.rollback).toBeUndefined();
+    expect(lines.at(-1)).toMatch(/^\[\s*\d+s\] TIMED_OUT: ECS never answered in 1 min/);
     expect(Math.max(...clock.slept)).toBeLessThanOrEqual(30_000);
   });
 
