@@ -12,6 +12,24 @@ export class AwsError extends Error {
   }
 }
 
+/** An answer outside the AWS protocol: an error page from an emulator or a front door. */
+export class RawAnswer extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly contentType = 'text/html; charset=utf-8',
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/** No answer at all: the connection is closed under the request. */
+export class HangUp extends Error {
+  constructor() {
+    super('hang-up');
+  }
+}
+
 /** ECS's answer to a request it understood but will not do. */
 export function invalidParameter(message: string): AwsError {
   return new AwsError('InvalidParameterException', message);
@@ -122,6 +140,14 @@ export async function listen(
   const server = createServer((req, res) => {
     handle(req, res, route).catch((err: unknown) => {
       if (err instanceof AwsError) return sendError(res, err);
+      if (err instanceof HangUp) return req.socket.destroy();
+      if (err instanceof RawAnswer) {
+        res.writeHead(err.status, {
+          'content-type': err.contentType,
+          'content-length': Buffer.byteLength(err.body),
+        });
+        return res.end(err.body);
+      }
       console.error('sandbox: internal error', err);
       sendError(res, new AwsError('ServerException', String(err), 500));
     });

@@ -18,6 +18,7 @@ import { serviceDeploymentView, serviceView, taskView } from './ecs/views.js';
 import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
 import { AwsError, closeServer, listen, type RequestContext, type Service } from './http.js';
 import { checkImage } from './images.js';
+import { missingAnswer, Outages, type Missing, type Outage } from './outages.js';
 
 interface RequestLogEntry {
   service: Service;
@@ -105,6 +106,13 @@ export interface AwsSandbox {
   faults: Faults | undefined;
   /** Operations answered with AccessDeniedException for every caller, e.g. `sandbox.denied.add('ListTasks')`. */
   denied: Set<string>;
+  /**
+   * Operations this endpoint lacks, and how it says so (outages.ts), e.g.
+   * `for (const op of SERVICE_DEPLOYMENT_API) sandbox.missing.set(op, 'html-500')`; `.clear()` after.
+   */
+  missing: Map<string, Missing>;
+  /** An API that does not answer for a while, e.g. `{ answer: '503', after: 'UpdateService' }`; undefined = none. */
+  outage: Outage | undefined;
   /** One scheduler pass now (the ticker runs one every 25 ms anyway). */
   tick(): void;
   close(): Promise<void>;
@@ -191,10 +199,13 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     intercept: undefined,
     faults: undefined,
     denied: new Set(),
+    missing: new Map(),
+    outage: undefined,
     tick: runTick,
     close: async () => undefined,
   };
 
+  const outages = new Outages();
   const random = seededRandom(1);
   let faultCount = 0;
   const injected = (ctx: RequestContext): AwsError | undefined => {
@@ -206,6 +217,14 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       : new AwsError('ServiceUnavailableException', 'Service Unavailable', 503);
   };
 
+  // What the sandbox answers when nothing is broken.
+  const handle = async (ctx: RequestContext): Promise<unknown> => {
+    if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, Date.now());
+    if (ctx.service === 'codedeploy')
+      return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, Date.now());
+    if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());
+    return handleEcs(region(ctx.region), ctx.operation, ctx.body, Date.now());
+  };
   const route = async (ctx: RequestContext): Promise<unknown> => {
     const entry: RequestLogEntry = {
       service: ctx.service,
@@ -220,12 +239,18 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       entry.fault = denied.code;
       throw denied;
     }
-    if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, Date.now());
-    if (ctx.service === 'codedeploy')
-      return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, Date.now());
-    if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());
-    return handleEcs(region(ctx.region), ctx.operation, ctx.body, Date.now());
+    const missing = sandbox.missing.get(ctx.operation);
+    const broken =
+      outages.answer(sandbox.outage, ctx, Date.now()) ?? (missing ? missingAnswer(missing, ctx) : undefined);
+    if (broken) {
+      entry.fault = broken instanceof AwsError ? broken.code : broken.message;
+      throw broken;
+    }
+    const result = await handle(ctx);
+    outages.answered(sandbox.outage, ctx, Date.now());
+    return result;
   };
+
   const { server, endpoint } = await listen(route);
   const timer = setInterval(runTick, 25);
   timer.unref();

@@ -35,6 +35,13 @@ describe('what a container command or health check means to the sandbox', () => 
     expect(healthOf({ command })?.passes).toBe(passes);
   });
 
+  it.each([
+    [['CMD-SHELL', 'curl -f localhost'], 0],
+    [['CMD-SHELL', 'sleep 600 && curl -f localhost'], 600],
+  ])('health check %j starts passing after %i s', (command, warmUp) => {
+    expect(healthOf({ command })?.warmUp).toBe(warmUp);
+  });
+
   it('uses ECS defaults for a health check without timings', () => {
     expect(healthOf({ command: ['CMD', 'false'] })).toMatchObject({
       interval: 30,
@@ -124,6 +131,18 @@ describe('failure modes of a rolling update', () => {
     w.run(() => w.steady());
     const [task] = tasksOf(w, arn);
     expect([task?.healthStatus, task?.containers[0]?.healthStatus]).toEqual(['HEALTHY', 'HEALTHY']);
+  });
+
+  it('a passing health check with `sleep N` is a slow start: HEALTHY, and the old tasks stopped, only after N s', () => {
+    const w = seeded(1);
+    const arn = deploy(w, { healthCheck: { command: ['CMD-SHELL', 'sleep 600 && curl -f localhost'] } });
+    w.run(() => w.steady(), undefined, 700);
+    const [task] = tasksOf(w, arn);
+    expect(task?.healthStatus).toBe('HEALTHY');
+    const old = serviceTasks(w.state, w.service).find((t) => t.taskDefinitionArn !== arn);
+    // The old task is stopped only once the new one is healthy: 600 sandbox seconds after it started.
+    expect((old?.stoppingAt ?? 0) - (task?.startedAt ?? 0)).toBeGreaterThanOrEqual(600_000);
+    expect((old?.stoppingAt ?? 0) - (task?.startedAt ?? 0)).toBeLessThan(601_000);
   });
 
   it('a task that cannot be placed never starts; ECS says so now and then and the breaker never trips', () => {

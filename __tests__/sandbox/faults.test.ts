@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  CreateClusterCommand,
   CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ECSClient,
   ListClustersCommand,
+  ListServiceDeploymentsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { SERVICE_DEPLOYMENT_API } from '../../sandbox/outages.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
 import { eventually, sandboxClientConfig } from './helpers.js';
@@ -70,6 +74,72 @@ describe('faults a test can ask for', () => {
     } finally {
       sandbox.denied.clear();
     }
+  });
+});
+
+/** What the SDK made of a call: `ok`, or the error's name, HTTP status and the start of its message. */
+const outcome = (send: Promise<unknown>): Promise<string> =>
+  send.then(
+    () => 'ok',
+    (err: { name: string; message: string; code?: string; $metadata?: { httpStatusCode?: number } }) =>
+      `${err.name} ${err.$metadata?.httpStatusCode ?? err.code ?? '-'}`,
+  );
+
+describe('an endpoint that lacks operations (sandbox.missing)', () => {
+  it.each([
+    ['unknown-operation', 'UnknownOperationException 400'],
+    ['not-implemented', 'InternalFailure 501'],
+    // The SDK cannot read moto's HTML page: a SyntaxError carrying the status.
+    ['html-500', 'SyntaxError 500'],
+  ] as const)('%s: the service-deployment API answers %s, everything else as before', async (how, answer) => {
+    for (const op of SERVICE_DEPLOYMENT_API) sandbox.missing.set(op, how);
+    try {
+      const calls = [
+        ecs.send(new ListServiceDeploymentsCommand({ service: 'any' })),
+        ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: ['arn:x'] })),
+        ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: ['arn:x'] })),
+        ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: 'arn:x', stopType: 'ROLLBACK' })),
+      ];
+      expect(await Promise.all(calls.map(outcome))).toEqual([answer, answer, answer, answer]);
+      expect(await outcome(ecs.send(new ListClustersCommand({})))).toBe('ok');
+      const logged = sandbox.requests.filter((r) => SERVICE_DEPLOYMENT_API.includes(r.operation)).slice(-4);
+      expect(logged.map((r) => r.fault === undefined)).toEqual([false, false, false, false]);
+    } finally {
+      sandbox.missing.clear();
+    }
+  });
+});
+
+describe('an API that does not answer for a while (sandbox.outage)', () => {
+  it('begins once the named operation was answered, and ends after its seconds', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'outage' }));
+    sandbox.outage = { answer: '503', after: 'CreateCluster', seconds: 0.5 };
+    try {
+      expect(await outcome(ecs.send(new ListClustersCommand({})))).toBe('ok');
+      await ecs.send(new CreateClusterCommand({ clusterName: 'outage' }));
+      const during = await outcome(ecs.send(new ListClustersCommand({})));
+      expect(during).toBe('SyntaxError 503');
+      expect(sandbox.requests.at(-1)).toMatchObject({ operation: 'ListClusters', fault: 'HTTP 503' });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await outcome(ecs.send(new ListClustersCommand({})))).toBe('ok');
+    } finally {
+      sandbox.outage = undefined;
+    }
+  });
+
+  it('hang-up: the connection closes without an answer, ECS only by default', async () => {
+    sandbox.outage = { answer: 'hang-up' };
+    try {
+      const cut = await ecs.send(new ListClustersCommand({})).then(
+        () => 'ok',
+        (err: Error) => err.message,
+      );
+      expect(cut).toMatch(/socket hang up/);
+      expect(sandbox.requests.at(-1)?.fault).toBe('hang-up');
+    } finally {
+      sandbox.outage = undefined;
+    }
+    expect(await outcome(ecs.send(new ListClustersCommand({})))).toBe('ok');
   });
 });
 

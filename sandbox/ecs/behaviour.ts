@@ -19,6 +19,8 @@ export interface HealthCheck {
   interval: number;
   retries: number;
   startPeriod: number;
+  /** A passing check whose script has `sleep N` passes first N sandbox seconds after the task runs (a slow start). */
+  warmUp: number;
 }
 
 type Body = Record<string, unknown>;
@@ -49,7 +51,8 @@ export function exitOf(command: string[]): { code: number; afterSeconds: number 
 
 /**
  * A health check fails only when its whole script is `exit N` (N > 0) or `false`: a real check such as
- * `curl -f http://localhost/ || exit 1` passes, as it would against a healthy app.
+ * `curl -f http://localhost/ || exit 1` passes, as it would against a healthy app. `sleep N` in a passing
+ * check is an app that takes N seconds to start: healthy only then.
  */
 export function healthOf(raw: unknown): HealthCheck | undefined {
   if (raw === null || typeof raw !== 'object') return undefined;
@@ -58,8 +61,10 @@ export function healthOf(raw: unknown): HealthCheck | undefined {
   if (command.length === 0) return undefined;
   const text = script(command);
   const fails = /^exit\s+0*[1-9]\d*$/.test(text) || text === 'false';
+  const sleep = /\bsleep\s+(\d+(?:\.\d+)?)\b/.exec(text);
   return {
     passes: !fails,
+    warmUp: sleep && !fails ? Number(sleep[1]) : 0,
     command: command.join(' '),
     interval: num(hc.interval, 30),
     retries: num(hc.retries, 3),

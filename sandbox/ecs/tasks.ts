@@ -210,7 +210,8 @@ export function advanceTask(
       const sick = task.containers.some(
         (c) => c.behaviour?.essential && c.behaviour.health?.passes === false,
       );
-      if (!sick) task.healthyAt = now + clock.ms(d.healthyAfter);
+      const warmUp = Math.max(0, ...task.containers.map((c) => c.behaviour?.health?.warmUp ?? 0));
+      if (!sick) task.healthyAt = now + clock.ms(Math.max(d.healthyAfter, warmUp));
       return 'running';
     } else if (task.lastStatus === 'RUNNING') {
       return runContainers(task, clock);

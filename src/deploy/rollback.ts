@@ -117,6 +117,11 @@ export async function rollBackIfNeeded(
       previous = service?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
       via = "ECS's own rollback";
     } else {
+      // Only on a service seen just now: ecs-ship never writes on a state it did not see.
+      if (!service) {
+        log('rollback: ECS does not show the service; it is left as it is');
+        return failed;
+      }
       previous =
         previousRevision(service, target) ??
         (failed.serviceDeploymentArn ? await sourceRevision(ecs, failed.serviceDeploymentArn) : undefined);
@@ -146,6 +151,7 @@ export async function rollBackIfNeeded(
       taskDefinitionArn: previous,
       startedAt,
       deploymentId,
+      rollbackOf: target.taskDefinitionArn,
       ...(followed ? { serviceDeploymentArn: followed, rollingBack: true } : {}),
     },
     opts,

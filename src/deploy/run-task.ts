@@ -194,6 +194,7 @@ export async function runOneOffTask(
   print(`one-off task ${id} started`);
 
   let lastStatus: string | undefined;
+  const waitingFor = (): string => `one-off task ${id}: ${lastStatus ?? 'no status yet'}`;
   const waited = await poller.until(async (): Promise<Next<RunTaskResult>> => {
     let task: Task | undefined;
     try {
@@ -220,7 +221,7 @@ export async function runOneOffTask(
     }
     print(verdict.reason);
     return { done: { taskArn, ...verdict, durationMs: poller.elapsedMs(), timeline: poller.timeline } };
-  });
+  }, waitingFor);
   if (!waited.timedOut) return waited.value;
   // Not stopped on purpose: killing a migration halfway is worse than leaving it to a person.
   const reason =

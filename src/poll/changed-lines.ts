@@ -9,8 +9,6 @@ export interface PollLine {
   initial?: string;
   /** Remembered, never printed: a key with nothing to say now says its next text even if it said it before. */
   silent?: boolean;
-  /** A state that lasts (a deployment's counts): on a poll where it did not change, the poller's `unchanged` decides. */
-  lasting?: boolean;
 }
 
 /** Remembers the last text of each key. Pure apart from that memory, so snapshots can be table-tested into lines. */
@@ -24,23 +22,17 @@ export class ChangedLines {
     return before !== text;
   }
 
-  /**
-   * Splits one poll's lines, order kept: `news`, and `same` — the lasting lines that did not change, except
-   * one that reads like a news line of this poll (it would say the same thing twice).
-   */
-  sort(lines: PollLine[]): { news: string[]; same: string[] } {
+  /** The lines of one poll that are news, order kept. */
+  news(lines: PollLine[]): string[] {
     const news: string[] = [];
-    const same: string[] = [];
     for (const line of lines) {
       if (line.key === undefined) {
         news.push(line.text);
         continue;
       }
       if (line.initial !== undefined && !this.last.has(line.key)) this.last.set(line.key, line.initial);
-      const changed = this.update(line.key, line.text);
-      if (changed && !line.silent) news.push(line.text);
-      else if (!changed && line.lasting) same.push(line.text);
+      if (this.update(line.key, line.text) && !line.silent) news.push(line.text);
     }
-    return { news, same: same.filter((text) => !news.includes(text)) };
+    return news;
   }
 }

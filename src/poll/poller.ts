@@ -1,6 +1,6 @@
 import { ChangedLines, type PollLine } from './changed-lines.js';
 import { realClock, type Clock } from './clock.js';
-import { elapsedPrefix, nextDelay, pauseBeforeNextPoll, retryLine } from './timing.js';
+import { elapsedPrefix, heartbeatLine, nextDelay, pauseBeforeNextPoll, retryLine } from './timing.js';
 
 /** What a wait takes from the deploy inputs (poll-seconds, timeout-minutes), and the clock tests replace. */
 export interface PollOptions {
@@ -22,14 +22,8 @@ export type Next<T> = { done: T } | 'wait' | 'now';
 /** How a wait ended: with the value a poll gave, or at the deadline, with the transient error it was retrying. */
 type Waited<T> = { timedOut: false; value: T } | { timedOut: true; lastError: string | undefined };
 
-/**
- * What a poll does with a lasting line (a deployment's counts) that did not change: `repeat` prints it again
- * (a long wait is never silent; not in the timeline), `quiet` leaves it out.
- */
-type Unchanged = 'repeat' | 'quiet';
-
-// The one place that decides it for every wait (issue 10 makes it a heartbeat).
-const UNCHANGED: Unchanged = 'repeat';
+/** While nothing is printed, a wait says what it is waiting for this often (a long wait is never silent). */
+export const HEARTBEAT_MS = 30_000;
 
 export interface PollerOptions {
   intervalMs: number;
@@ -47,7 +41,6 @@ export interface PollerOptions {
   transient?: (err: unknown) => string | undefined;
   /** Default true: one last poll at the deadline itself. false: stop when the next poll would come after it. */
   pollAtDeadline?: boolean;
-  unchanged?: Unchanged;
 }
 
 /** The interval, timeout, log and clock a wait takes from its caller's PollOptions. */
@@ -65,7 +58,8 @@ export function waitOptions(
 /**
  * Every wait here (rollout, CodeDeploy, one-off task, scan gate): polls until a poll gives a result or the
  * deadline passes, backs off on transient errors, prints through one log with the elapsed time, keeps the
- * timeline of what was news, and prints keyed lines only when they change.
+ * timeline of what was news, prints keyed lines only when they change, and while nothing is printed says
+ * every HEARTBEAT_MS what it is still waiting for.
  */
 export class Poller {
   readonly timeline: TimelineEntry[] = [];
@@ -74,6 +68,7 @@ export class Poller {
   private readonly intervalMs: number;
   private readonly lines = new ChangedLines();
   private deadline: number;
+  private lastPrintAt: number;
 
   constructor(private readonly opts: PollerOptions) {
     this.clock = opts.clock ?? realClock;
@@ -81,6 +76,7 @@ export class Poller {
     const now = this.clock.now();
     this.since = opts.since ?? now;
     this.deadline = now + opts.timeoutMs;
+    this.lastPrintAt = now;
   }
 
   now(): number {
@@ -97,19 +93,25 @@ export class Poller {
     this.deadline = this.now() + this.opts.timeoutMs;
   }
 
-  /** `news` = false for a repeated line: logged, not in the timeline. */
+  /** `news` = false for a heartbeat: logged, not in the timeline. */
   print(text: string, news = true): void {
     const at = this.now();
     const line = this.opts.elapsedPrefix ? `${elapsedPrefix(at - this.since)} ${text}` : text;
     if (news) this.timeline.push({ at: new Date(at), text: line });
+    this.lastPrintAt = at;
     this.opts.log(line);
   }
 
-  /** One poll's lines: what changed, then the lasting lines that did not, as `unchanged` says. */
+  /** One poll's lines: only what changed. */
   show(lines: PollLine[]): void {
-    const { news, same } = this.lines.sort(lines);
-    for (const text of news) this.print(text);
-    if ((this.opts.unchanged ?? UNCHANGED) === 'repeat') for (const text of same) this.print(text, false);
+    for (const text of this.lines.news(lines)) this.print(text);
+  }
+
+  /** The heartbeat, when nothing was printed for HEARTBEAT_MS. */
+  private beat(waitingFor: (() => string) | undefined): void {
+    if (!waitingFor || this.now() - this.lastPrintAt < HEARTBEAT_MS) return;
+    const waited = this.now() - (this.deadline - this.opts.timeoutMs);
+    this.print(heartbeatLine(waitingFor(), waited, this.opts.timeoutMs), false);
   }
 
   /** Whether `text` is new for `key` (remembered either way), for a caller that words the line itself. */
@@ -117,7 +119,11 @@ export class Poller {
     return this.lines.update(key, text);
   }
 
-  async until<T>(poll: () => Promise<Next<T>>): Promise<Waited<T>> {
+  /**
+   * Polls until a result or the deadline. `waitingFor` names what a heartbeat says the wait is for
+   * (`web:8: 1/3 running, 2 pending`); without it the wait has no heartbeat.
+   */
+  async until<T>(poll: () => Promise<Next<T>>, waitingFor?: () => string): Promise<Waited<T>> {
     let failures = 0;
     let lastError: string | undefined;
     for (;;) {
@@ -138,6 +144,7 @@ export class Poller {
       const pause = pauseBeforeNextPoll(this.now(), this.deadline, delay, this.opts.pollAtDeadline ?? true);
       if (pause === undefined) return { timedOut: true, lastError };
       if (lastError !== undefined) this.print(retryLine(lastError, delay));
+      else this.beat(waitingFor);
       await this.clock.sleep(pause);
     }
   }

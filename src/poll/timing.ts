@@ -14,6 +14,19 @@ export function nextDelay(intervalMs: number, failures: number): number {
   return Math.min(intervalMs * 2 ** failures, Math.max(MAX_BACKOFF_MS, intervalMs));
 }
 
+/** `45s`, `2m`, `2m 30s`: a wait's length as a heartbeat says it. */
+export function shortDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const rest = seconds % 60;
+  return `${Math.floor(seconds / 60)}m${rest > 0 ? ` ${rest}s` : ''}`;
+}
+
+/** `still waiting for web:8: 1/3 running, 2 pending; 2m of 30m`. */
+export function heartbeatLine(waitingFor: string, waitedMs: number, timeoutMs: number): string {
+  return `still waiting for ${waitingFor}; ${shortDuration(waitedMs)} of ${shortDuration(timeoutMs)}`;
+}
+
 /** `ThrottlingException on ecs:DescribeServices; retrying in 10s`. */
 export function retryLine(lastError: string, delayMs: number): string {
   return `${lastError}; retrying in ${Math.round(delayMs / 100) / 10}s`;

@@ -103,6 +103,11 @@ describe('rollBackIfNeeded', () => {
     });
     expect(result.timeline[0]?.text).toBe('[  20s] FAILED: crash');
     expect(result.timeline.length).toBeGreaterThan(1);
+    // The rollback's end reads as a rollback; the revision it returns to is never called new.
+    expect(lines.at(-1)).toMatch(
+      /^\[\s*\d+s\] ROLLED_BACK: the service is back on web:6 after web:7 failed$/,
+    );
+    expect(lines.filter((l) => /SUCCESSFUL: |\(new\)/.test(l))).toEqual([]);
   });
 
   it.each([
@@ -157,6 +162,15 @@ describe('rollBackIfNeeded', () => {
     ['rollback: false', failed(), options({ mode: 'false' })],
     ['not a rollout failure (access denied, someone else deployed)', failed({ noHint: true }), options()],
     ['ECS already rolled back', failed({ state: 'ROLLED_BACK', rolledBackTo: TD(6) }), options()],
+    [
+      'a timeout during which ECS never answered (the watch gives no hint)',
+      failed({
+        state: 'TIMED_OUT',
+        reason: 'ECS never answered in 1 min of waiting for web:7',
+        noHint: true,
+      }),
+      options(),
+    ],
   ])('leaves the service alone: %s', async (_name, given, opts) => {
     expect(await rollBackIfNeeded(ecs, target, given, opts)).toBe(given);
     expect(ecsMock.calls()).toHaveLength(0);
@@ -176,6 +190,15 @@ describe('rollBackIfNeeded', () => {
       /exited with code 3\. Rolling back to web:6 failed too: The rollback to web:6 ended ROLLBACK_FAILED: tasks failed to start$/,
     );
     expect(result.rolledBackTo).toBeUndefined();
+  });
+
+  it('writes nothing when DescribeServices does not show the service', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [], failures: [{ reason: 'MISSING' }] });
+    const result = await rollBackIfNeeded(ecs, target, failed(), options());
+    expect(result.state).toBe('FAILED');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(lines).toContain('rollback: ECS does not show the service; it is left as it is');
   });
 
   it('has nothing to return to on a first deployment', async () => {

@@ -230,6 +230,10 @@ describe('runOneOffTask', () => {
       'Timed out after 1 min waiting for one-off task 0123abcd (last status RUNNING); it was not stopped and may still be running',
     );
     expect(clock.now()).toBe(60_000);
+    // While it runs unchanged, a heartbeat every 30 s instead of silence.
+    expect(lines.filter((l) => l.startsWith('still waiting'))).toEqual([
+      'still waiting for one-off task 0123abcd: RUNNING; 30s of 1m',
+    ]);
   });
 
   it('keeps polling through throttling', async () => {

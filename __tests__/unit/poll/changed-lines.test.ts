@@ -1,23 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { ChangedLines, type PollLine } from '../../../src/poll/changed-lines.js';
 
-/** Each poll's lines in, what each poll prints as news and as unchanged out. */
-function run(polls: PollLine[][]): Array<{ news: string[]; same: string[] }> {
+/** Each poll's lines in, what each poll prints as news out. */
+function run(polls: PollLine[][]): string[][] {
   const memory = new ChangedLines();
-  return polls.map((lines) => memory.sort(lines));
+  return polls.map((lines) => memory.news(lines));
 }
 
-const deployment = (text: string): PollLine => ({ key: 'deployment 1', text, lasting: true });
+const deployment = (text: string): PollLine => ({ key: 'deployment 1', text });
 
 describe('ChangedLines', () => {
-  it.each<[string, PollLine[][], Array<{ news: string[]; same: string[] }>]>([
+  it.each<[string, PollLine[][], string[][]]>([
     [
       'a line without a key is always news',
       [[{ text: 'task a stopped' }], [{ text: 'task a stopped' }]],
-      [
-        { news: ['task a stopped'], same: [] },
-        { news: ['task a stopped'], same: [] },
-      ],
+      [['task a stopped'], ['task a stopped']],
     ],
     [
       'a keyed line is news when first seen and when its text changes, silent in between',
@@ -26,31 +23,17 @@ describe('ChangedLines', () => {
         [{ key: 's', text: 'IN_PROGRESS' }],
         [{ key: 's', text: 'SUCCESSFUL' }],
       ],
-      [
-        { news: ['IN_PROGRESS'], same: [] },
-        { news: [], same: [] },
-        { news: ['SUCCESSFUL'], same: [] },
-      ],
+      [['IN_PROGRESS'], [], ['SUCCESSFUL']],
     ],
     [
-      'a lasting line that did not change is given back as unchanged',
-      [[deployment('running 1/2')], [deployment('running 1/2')], [deployment('running 2/2')]],
+      'a deployment line that did not change is not given again, however many polls',
       [
-        { news: ['running 1/2'], same: [] },
-        { news: [], same: ['running 1/2'] },
-        { news: ['running 2/2'], same: [] },
+        [deployment('running 1/2')],
+        [deployment('running 1/2')],
+        [deployment('running 1/2')],
+        [deployment('running 2/2')],
       ],
-    ],
-    [
-      'an unchanged line that reads like a news line of the same poll is not given twice',
-      [
-        [deployment('ACTIVE rev 6'), { key: 'deployment 2', text: 'x' }],
-        [deployment('ACTIVE rev 6'), { key: 'deployment 2', text: 'ACTIVE rev 6' }],
-      ],
-      [
-        { news: ['ACTIVE rev 6', 'x'], same: [] },
-        { news: ['ACTIVE rev 6'], same: [] },
-      ],
+      [['running 1/2'], [], [], ['running 2/2']],
     ],
     [
       'an initial text counts as said before the key was first seen',
@@ -59,11 +42,7 @@ describe('ChangedLines', () => {
         [{ key: 'e', text: 'Install InProgress', initial: 'Install Pending' }],
         [{ key: 'f', text: 'AllowTraffic Succeeded', initial: 'AllowTraffic Pending' }],
       ],
-      [
-        { news: [], same: [] },
-        { news: ['Install InProgress'], same: [] },
-        { news: ['AllowTraffic Succeeded'], same: [] },
-      ],
+      [[], ['Install InProgress'], ['AllowTraffic Succeeded']],
     ],
     [
       'a silent line is remembered, never printed, so the text before it is news again',
@@ -72,11 +51,7 @@ describe('ChangedLines', () => {
         [{ key: 't', text: '', silent: true }],
         [{ key: 't', text: 'Blue 100%' }],
       ],
-      [
-        { news: ['Blue 100%'], same: [] },
-        { news: [], same: [] },
-        { news: ['Blue 100%'], same: [] },
-      ],
+      [['Blue 100%'], [], ['Blue 100%']],
     ],
     [
       'keys are independent and order is kept',
@@ -87,10 +62,7 @@ describe('ChangedLines', () => {
           { key: 'a', text: '1' },
         ],
       ],
-      [
-        { news: ['1', 'event', '2'], same: [] },
-        { news: ['3'], same: [] },
-      ],
+      [['1', 'event', '2'], ['3']],
     ],
   ])('%s', (_what, polls, printed) => {
     expect(run(polls)).toEqual(printed);

@@ -139,6 +139,97 @@ describe('Poller.until', () => {
   });
 });
 
+describe('Poller heartbeat', () => {
+  /** Polls that print `changes[n]` (when given) on poll n, until `polls` polls, then a result. */
+  async function run(
+    over: Partial<PollerOptions>,
+    polls: number,
+    changes: Record<number, string>,
+    waitingFor: (() => string) | undefined,
+  ): Promise<string[]> {
+    const { poller, lines } = setup({ elapsedPrefix: true, ...over });
+    let n = 0;
+    await poller.until(async (): Promise<Next<string>> => {
+      const change = changes[n];
+      if (change !== undefined) poller.show([{ key: 'deployment', text: change }]);
+      return ++n >= polls ? { done: 'ok' } : 'wait';
+    }, waitingFor);
+    return lines;
+  }
+
+  it.each<[string, Partial<PollerOptions>, number, Record<number, string>, string[]]>([
+    [
+      'every 30 s while nothing changes, saying how long of the timeout',
+      { intervalMs: 2000, timeoutMs: 30 * 60_000 },
+      // Two minutes of polls every 2 s.
+      61,
+      { 0: 'running 1/3' },
+      [
+        '[   0s] running 1/3',
+        '[  30s] still waiting for web:8: 1/3 running; 30s of 30m',
+        '[  60s] still waiting for web:8: 1/3 running; 1m of 30m',
+        '[  90s] still waiting for web:8: 1/3 running; 1m 30s of 30m',
+      ],
+    ],
+    [
+      'counted from the last line printed, so a change puts it off',
+      { intervalMs: 2000, timeoutMs: 30 * 60_000 },
+      46,
+      { 0: 'running 1/3', 10: 'running 2/3' },
+      [
+        '[   0s] running 1/3',
+        '[  20s] running 2/3',
+        '[  50s] still waiting for web:8: 1/3 running; 50s of 30m',
+        '[  80s] still waiting for web:8: 1/3 running; 1m 20s of 30m',
+      ],
+    ],
+    [
+      'after each poll when the interval is longer than 30 s',
+      { intervalMs: 45_000, timeoutMs: 60 * 60_000 },
+      3,
+      {},
+      ['[  45s] still waiting for web:8: 1/3 running; 45s of 60m'],
+    ],
+  ])('%s', async (_what, over, polls, changes, printed) => {
+    expect(await run(over, polls, changes, () => 'web:8: 1/3 running')).toEqual(printed);
+  });
+
+  it('never beats for a wait that does not say what it waits for', async () => {
+    expect(await run({ intervalMs: 2000, timeoutMs: 30 * 60_000 }, 61, {}, undefined)).toEqual([]);
+  });
+
+  it('a 30-minute wait at 2 s prints 59 heartbeats, not 900 repeated lines', async () => {
+    const { poller, lines } = setup({ intervalMs: 2000, timeoutMs: 30 * 60_000 });
+    const waited = await poller.until(
+      async (): Promise<Next<never>> => {
+        poller.show([{ key: 'deployment', text: 'PRIMARY rev 8 (new)  running 1/3  pending 2' }]);
+        return 'wait';
+      },
+      () => 'web:8',
+    );
+    expect(waited.timedOut).toBe(true);
+    expect(lines).toHaveLength(1 + 59);
+    expect(lines.at(-1)).toBe('still waiting for web:8; 29m 30s of 30m');
+    // Heartbeats are not news: the summary's timeline keeps the changes only.
+    expect(poller.timeline.map((t) => t.text)).toEqual(['PRIMARY rev 8 (new)  running 1/3  pending 2']);
+  });
+
+  it('a restarted deadline counts the wait again from the restart', async () => {
+    const { poller, lines, clock } = setup({ intervalMs: 10_000, timeoutMs: 60_000 });
+    await clock.sleep(40_000);
+    poller.restartDeadline();
+    let n = 0;
+    await poller.until(
+      async (): Promise<Next<string>> => (++n > 4 ? { done: 'ok' } : 'wait'),
+      () => 'the rollback',
+    );
+    expect(lines).toEqual([
+      'still waiting for the rollback; 0s of 1m',
+      'still waiting for the rollback; 30s of 1m',
+    ]);
+  });
+});
+
 describe('Poller printing', () => {
   it('prefixes the time since `since` and keeps every news line in the timeline, with its time', async () => {
     const { poller, clock, lines } = setup({ elapsedPrefix: true, since: START - 2000 });
@@ -164,11 +255,11 @@ describe('Poller printing', () => {
 
   const shows = (texts: string[]) => [
     { key: 'status', text: texts[0] ?? '' },
-    { key: 'deployment', text: texts[1] ?? '', lasting: true },
+    { key: 'deployment', text: texts[1] ?? '' },
     { text: texts[2] ?? '' },
   ];
 
-  it('shows only what changed, repeats a lasting line every poll, and keeps repeats out of the timeline', () => {
+  it('shows only what changed, never an unchanged keyed line again', () => {
     const { poller, lines } = setup();
     poller.show(shows(['IN_PROGRESS', 'running 1/2', 'event a']));
     poller.show(shows(['IN_PROGRESS', 'running 1/2', 'event b']));
@@ -178,19 +269,11 @@ describe('Poller printing', () => {
       'running 1/2',
       'event a',
       'event b',
-      'running 1/2',
       'SUCCESSFUL',
       'running 2/2',
       'event c',
     ]);
-    expect(poller.timeline.map((t) => t.text)).toEqual(lines.filter((_l, i) => i !== 4));
-  });
-
-  it("with unchanged: 'quiet', a lasting line that did not change is not printed", () => {
-    const { poller, lines } = setup({ unchanged: 'quiet' });
-    poller.show(shows(['IN_PROGRESS', 'running 1/2', 'event a']));
-    poller.show(shows(['IN_PROGRESS', 'running 1/2', 'event b']));
-    expect(lines).toEqual(['IN_PROGRESS', 'running 1/2', 'event a', 'event b']);
+    expect(poller.timeline.map((t) => t.text)).toEqual(lines);
   });
 
   it('changed() remembers a key for a caller that words its own line', () => {

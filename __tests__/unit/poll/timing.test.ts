@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { elapsedPrefix, nextDelay, pauseBeforeNextPoll, retryLine } from '../../../src/poll/timing.js';
+import {
+  elapsedPrefix,
+  heartbeatLine,
+  nextDelay,
+  pauseBeforeNextPoll,
+  retryLine,
+  shortDuration,
+} from '../../../src/poll/timing.js';
 
 describe('elapsedPrefix', () => {
   it.each([
@@ -12,6 +19,25 @@ describe('elapsedPrefix', () => {
     [-4000, '[   0s]'],
   ])('%i ms → %s', (ms, prefix) => {
     expect(elapsedPrefix(ms)).toBe(prefix);
+  });
+});
+
+describe('shortDuration and heartbeatLine', () => {
+  it.each([
+    [0, '0s'],
+    [45_400, '45s'],
+    [60_000, '1m'],
+    [150_000, '2m 30s'],
+    [30 * 60_000, '30m'],
+    [12_000, '12s'],
+  ])('%i ms → %s', (ms, text) => {
+    expect(shortDuration(ms)).toBe(text);
+  });
+
+  it('says what the wait is for and how long of its timeout', () => {
+    expect(heartbeatLine('web:8: 1/3 running, 2 pending', 120_000, 30 * 60_000)).toBe(
+      'still waiting for web:8: 1/3 running, 2 pending; 2m of 30m',
+    );
   });
 });
 

@@ -135,6 +135,8 @@ class CodeDeployWatch {
   private rollbackId: string | undefined;
   /** The failure line, once CodeDeploy has ended the deployment. */
   private cause = '';
+  /** The lifecycle event in progress on the last poll, for the heartbeat. */
+  private lifecycle: string | undefined;
 
   constructor(
     private readonly sdk: typeof import('@aws-sdk/client-codedeploy'),
@@ -181,6 +183,9 @@ class CodeDeployWatch {
         new sdk.GetDeploymentTargetCommand({ deploymentId, targetId: this.targetId }),
       );
       poller.show(targetLines(target.deploymentTarget));
+      this.lifecycle = target.deploymentTarget?.ecsTarget?.lifecycleEvents?.find(
+        (e) => e.status === 'InProgress',
+      )?.lifecycleEventName;
     }
     const verdict = judgeCodeDeploy(info);
     if (verdict.done) {
@@ -207,10 +212,18 @@ class CodeDeployWatch {
     return stop ? this.done('FAILED', false, `${why}. ${stop}`) : 'now';
   }
 
+  /** `CodeDeploy deployment d-1: InProgress, lifecycle event Install in progress`, for the heartbeat. */
+  private waitingFor(): string {
+    if (this.rollbackId) return `CodeDeploy's rollback deployment ${this.rollbackId}`;
+    const event = this.lifecycle ? `, lifecycle event ${this.lifecycle} in progress` : '';
+    return `CodeDeploy deployment ${this.deploymentId}: ${this.lastStatus || 'no status yet'}${event}`;
+  }
+
   async run(): Promise<RolloutResult> {
     try {
-      const waited = await this.poller.until(() =>
-        this.rollbackId ? this.pollRollback(this.rollbackId) : this.pollDeployment(),
+      const waited = await this.poller.until(
+        () => (this.rollbackId ? this.pollRollback(this.rollbackId) : this.pollDeployment()),
+        () => this.waitingFor(),
       );
       if (!waited.timedOut) return waited.value;
     } catch (err) {

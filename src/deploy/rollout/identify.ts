@@ -28,6 +28,21 @@ export function ourDeployment(service: Service | undefined, target: RolloutTarge
     .sort((x, y) => (y.createdAt?.getTime() ?? 0) - (x.createdAt?.getTime() ?? 0))[0];
 }
 
+// Runners and AWS keep NTP time: a deployment made more than this before the update began is not ours.
+const NEW_SKEW_MS = 5_000;
+
+/**
+ * Whether a deployment is the one this step started: ours, made since the update began, and not on the
+ * watch of a rollback (that revision is the old one). A no-op update leaves the old deployment PRIMARY:
+ * it has our task definition but is older than the step.
+ */
+export function isNewDeployment(d: Deployment, target: RolloutTarget): boolean {
+  if (target.rollbackOf || !sameTaskDefinition(d.taskDefinition, target.taskDefinitionArn)) return false;
+  if (target.deploymentId && d.id && d.id !== target.deploymentId) return false;
+  const created = d.createdAt?.getTime();
+  return created === undefined || created >= target.startedAt.getTime() - NEW_SKEW_MS;
+}
+
 /** What the service runs now, for "rolled back to ..." when ours is no longer PRIMARY. */
 export function currentRevision(service: Service | undefined, target: RolloutTarget): string | undefined {
   const primary = primaryDeployment(service);

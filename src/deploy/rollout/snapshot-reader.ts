@@ -10,9 +10,10 @@ import {
   type ServiceDeployment,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { classifyAwsError, errorName, iamAction } from '../../aws/errors.js';
+import { iamAction } from '../../aws/errors.js';
 import { errorMessage } from '../../errors.js';
 import { sameTaskDefinition } from './identify.js';
+import { missingServiceDeployments } from './service-deployment-api.js';
 import type { RolloutTarget, Snapshot } from './verdict.js';
 
 // ECS timestamps come from AWS's clock, startedAt from the runner's; allow for drift between them.
@@ -44,6 +45,8 @@ export class SnapshotReader {
   private readonly revisionTaskDefs = new Map<string, string | undefined>();
   private sdMode: 'search' | 'follow' | 'off' = 'search';
   private sdArn: string | undefined;
+  /** Polls in a row whose service-deployment call failed. */
+  private sdFailures = 0;
 
   constructor(
     private readonly ecs: ECSClient,
@@ -140,28 +143,35 @@ export class SnapshotReader {
     return ours?.serviceDeploymentArn;
   }
 
+  /**
+   * Ours, once found; undefined while not found or when the API is missing here. A missing API is said once,
+   * and from then on the judge goes by DescribeServices' deployments (service-deployment-api.ts).
+   */
   private async serviceDeployment(): Promise<ServiceDeployment | undefined> {
+    if (this.sdMode === 'off') return undefined;
+    try {
+      const found = await this.readServiceDeployment();
+      this.sdFailures = 0;
+      return found;
+    } catch (err) {
+      if (!(err instanceof CallError)) throw err;
+      const optional = err.action === 'ecs:ListServiceDeployments';
+      const why = missingServiceDeployments(err.cause, err.action, optional, ++this.sdFailures);
+      if (why === undefined) throw err;
+      this.sdMode = 'off';
+      this.print(`service deployments are not available (${why}); judging from the service's deployments`);
+      return undefined;
+    }
+  }
+
+  private async readServiceDeployment(): Promise<ServiceDeployment | undefined> {
     if (this.sdMode === 'search') {
-      try {
-        this.sdArn = await this.findServiceDeployment();
-      } catch (err) {
-        const kind = err instanceof CallError ? classifyAwsError(err.cause) : 'fatal';
-        const optional = err instanceof CallError && err.action === 'ecs:ListServiceDeployments';
-        if (kind === 'unavailable' || (kind === 'denied' && optional)) {
-          this.sdMode = 'off';
-          const why = err instanceof CallError ? `${err.action}: ${errorName(err.cause)}` : errorName(err);
-          this.print(
-            `service deployments are not available (${why}); judging from the service's deployments`,
-          );
-          return undefined;
-        }
-        throw err;
-      }
+      this.sdArn = await this.findServiceDeployment();
       if (!this.sdArn) return undefined;
       this.sdMode = 'follow';
       this.print(`following service deployment ${this.sdArn}`);
     }
-    if (this.sdMode !== 'follow' || !this.sdArn) return undefined;
+    if (!this.sdArn) return undefined;
     const cmd = new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [this.sdArn] });
     const out = await this.call('DescribeServiceDeployments', (abortSignal) =>
       this.ecs.send(cmd, { abortSignal }),

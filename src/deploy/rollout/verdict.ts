@@ -17,6 +17,11 @@ export interface RolloutTarget {
    * ROLLBACK_SUCCESSFUL is the success and ROLLBACK_IN_PROGRESS still pending.
    */
   rollingBack?: boolean;
+  /**
+   * Set on the watch of a rollback: the revision that failed. The revision watched is then the one the
+   * service returns to, never called new, and the watch's end says the service is back.
+   */
+  rollbackOf?: string;
 }
 
 /** Everything ECS told us on one poll. */

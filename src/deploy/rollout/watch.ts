@@ -5,7 +5,7 @@ import { revisionName } from '../../aws/arn.js';
 import { Poller, waitOptions, type Next, type PollOptions, type TimelineEntry } from '../../poll/poller.js';
 import { ourDeployment } from './identify.js';
 import { describePending, judge } from './judge.js';
-import { snapshotLines } from './lines.js';
+import { snapshotLines, verdictLine, waitingFor } from './lines.js';
 import { CallError, SnapshotReader } from './snapshot-reader.js';
 import {
   failed,
@@ -101,28 +101,41 @@ class Watcher {
   }
 
   private timedOut(rev: string, lastError: string | undefined): DoneVerdict {
-    const pending = this.polled ? describePending(this.last, this.target) : 'ECS never answered';
-    const reason =
-      `Timed out after ${this.opts.timeoutMinutes} min waiting for ${rev}: ${pending}` +
-      (lastError ? `; last error: ${lastError}` : '');
+    if (!this.polled) {
+      // ecs-ship never writes on a state it did not see: no rollback hint, whatever ECS is doing.
+      const last = lastError ? ` (last error: ${lastError})` : '';
+      return failed(
+        `ECS never answered in ${this.opts.timeoutMinutes} min of waiting for ${rev}${last}; ` +
+          'the service was left as it is',
+        'TIMED_OUT',
+      );
+    }
+    const pending = describePending(this.last, this.target);
+    const last = lastError ? `; last error: ${lastError}` : '';
+    const reason = `Timed out after ${this.opts.timeoutMinutes} min waiting for ${rev}: ${pending}${last}`;
     // A rollout that did not finish in the time the user allowed is undone like a failed one.
     return failed(reason, 'TIMED_OUT', 'ours');
   }
 
   async run(): Promise<RolloutResult> {
-    const rev = revisionName(this.target.taskDefinitionArn);
+    const { taskDefinitionArn, rollbackOf, service, cluster } = this.target;
+    const rev = revisionName(taskDefinitionArn);
+    const what = rollbackOf ? `the rollback from ${revisionName(rollbackOf)} to ${rev}` : `${rev} roll out`;
     this.poller.print(
-      `watching ${rev} roll out on ${this.target.service} (cluster ${this.target.cluster}); ` +
+      `watching ${what} on ${service} (cluster ${cluster}); ` +
         `polling every ${this.opts.pollSeconds}s, timeout ${this.opts.timeoutMinutes} min`,
     );
     let verdict: DoneVerdict;
     try {
-      const waited = await this.poller.until(() => this.poll());
+      const waited = await this.poller.until(
+        () => this.poll(),
+        () => waitingFor(this.last, this.target),
+      );
       verdict = waited.timedOut ? this.timedOut(rev, waited.lastError) : waited.value;
     } catch (err) {
       verdict = this.verdictForError(err);
     }
-    this.poller.print(`${verdict.state}: ${verdict.reason}`);
+    this.poller.print(verdictLine(verdict, this.target));
     return this.result(verdict);
   }
 }

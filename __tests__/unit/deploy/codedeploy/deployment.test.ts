@@ -118,7 +118,7 @@ beforeEach(() => {
 describe('the lifecycle event lines', () => {
   it('say nothing of events still Pending when first seen, then follow every move', () => {
     const memory = new ChangedLines();
-    const tracker = { changes: (t: DeploymentTarget) => memory.sort(targetLines(t)).news };
+    const tracker = { changes: (t: DeploymentTarget) => memory.news(targetLines(t)) };
     const first = target(
       [
         ['BeforeInstall', 'Succeeded'],
@@ -247,5 +247,34 @@ describe('a CodeDeploy deployment', () => {
       state: 'TIMED_OUT',
       reason: 'Timed out after 1 min waiting for CodeDeploy deployment d-WAIT (Ready)',
     });
+  });
+
+  it('says once what changed, and every 30 s what it still waits for', async () => {
+    cd.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-SLOW' });
+    cd.on(GetDeploymentCommand).resolves({
+      deploymentInfo: { deploymentId: 'd-SLOW', status: 'InProgress' },
+    });
+    cd.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['prod:shop'] });
+    cd.on(GetDeploymentTargetCommand).resolves({
+      deploymentTarget: target(
+        [
+          ['BeforeInstall', 'Succeeded'],
+          ['Install', 'InProgress'],
+        ],
+        [['Blue', 100]],
+      ),
+    });
+    const { result, lines } = await run(2);
+    expect(result.state).toBe('TIMED_OUT');
+    expect(lines.slice(1)).toEqual([
+      'CodeDeploy deployment InProgress',
+      'lifecycle event BeforeInstall Succeeded',
+      'lifecycle event Install InProgress',
+      'traffic: Blue 100%',
+      'still waiting for CodeDeploy deployment d-SLOW: InProgress, lifecycle event Install in progress; 30s of 2m',
+      'still waiting for CodeDeploy deployment d-SLOW: InProgress, lifecycle event Install in progress; 1m of 2m',
+      'still waiting for CodeDeploy deployment d-SLOW: InProgress, lifecycle event Install in progress; 1m 30s of 2m',
+      'TIMED_OUT: Timed out after 2 min waiting for CodeDeploy deployment d-SLOW (InProgress)',
+    ]);
   });
 });

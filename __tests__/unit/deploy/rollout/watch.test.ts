@@ -234,18 +234,27 @@ describe('watchRollout', () => {
     );
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(13);
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(60_000);
-    // Every poll shows each deployment, so a long wait is never silent; the timeline keeps only changes.
-    expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(13);
+    // Each deployment line once; while nothing changes, a heartbeat every 30 s says what the wait is for.
+    expect(lines.filter((l) => l.includes('PRIMARY rev 7'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('still waiting'))).toEqual([
+      '[  31s] still waiting for web:7: service deployment IN_PROGRESS, 1/2 running, 1 pending; ' +
+        'web:6 still runs 2 tasks; 30s of 1m',
+    ]);
     expect(result.timeline.filter((t) => t.text.includes('PRIMARY rev 7'))).toHaveLength(1);
+    expect(result.rollback).toBe('ours');
   });
 
   it('times out while throttled, saying so', async () => {
     ecsMock.on(DescribeServicesCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 400));
     const result = await watchRollout(ecs, target, options({ timeoutMinutes: 1 }));
     expect(result.state).toBe('TIMED_OUT');
-    expect(result.reason).toMatch(
-      /ECS never answered; last error: ThrottlingException on ecs:DescribeServices$/,
+    expect(result.reason).toBe(
+      'ECS never answered in 1 min of waiting for web:7 (last error: ThrottlingException on ' +
+        'ecs:DescribeServices); the service was left as it is',
     );
+    // Nothing seen, nothing undone: no rollback hint.
+    expect(result.rollback).toBeUndefined();
+    expect(lines.at(-1)).toMatch(/^\[\s*\d+s\] TIMED_OUT: ECS never answered in 1 min/);
     expect(Math.max(...clock.slept)).toBeLessThanOrEqual(30_000);
   });
 
