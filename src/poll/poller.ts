@@ -23,7 +23,7 @@ export type Next<T> = { done: T } | 'wait' | 'now';
 type Waited<T> = { timedOut: false; value: T } | { timedOut: true; lastError: string | undefined };
 
 /** While nothing is printed, a wait says what it is waiting for this often (a long wait is never silent). */
-export const HEARTBEAT_MS = 30_000;
+const HEARTBEAT_MS = 30_000;
 
 export interface PollerOptions {
   intervalMs: number;

@@ -8,7 +8,7 @@ import { classifyAwsError, errorName } from '../../aws/errors.js';
  */
 
 /** Polls in a row whose service-deployment call failed with a 5xx or throttling before it counts as missing. */
-export const FAILURES_BEFORE_FALLBACK = 3;
+const FAILURES_BEFORE_FALLBACK = 3;
 
 interface Failure {
   $metadata?: { httpStatusCode?: unknown };
