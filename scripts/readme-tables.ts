@@ -81,7 +81,7 @@ const BLOCK =
 
 /** Every marker block of `readme` with its table regenerated from `action`. */
 export function renderTables(readme: string, action: ActionMetadata): string {
-  const opened = readme.match(/<!-- table:/g)?.length ?? 0;
+  const opened = readme.match(/^<!-- table:/gm)?.length ?? 0;
   const closed = readme.match(/^<!-- \/table -->/gm)?.length ?? 0;
   if (opened !== closed) throw new Error(`README has ${opened} table markers but ${closed} closing ones`);
   return readme.replace(
