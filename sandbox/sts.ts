@@ -99,7 +99,7 @@ async function issuerKeys(issuer: string): Promise<(JsonWebKey & { kid?: string 
 }
 
 /** The token's claims once AWS would trust them; the errors AWS gives otherwise. */
-async function verifiedClaims(iam: Iam, token: string, now: number) {
+async function verifiedClaims(iam: Iam, token: string) {
   const jwt = decodeJwt(token);
   const iss = typeof jwt.claims.iss === 'string' ? jwt.claims.iss : '';
   const provider = iam.oidcProviders.get(iss);
@@ -113,6 +113,8 @@ async function verifiedClaims(iam: Iam, token: string, now: number) {
   const aud = typeof jwt.claims.aud === 'string' ? jwt.claims.aud : '';
   if (!provider.clientIds.includes(aud)) throw invalidToken('Incorrect token audience');
   const exp = typeof jwt.claims.exp === 'number' ? jwt.claims.exp : 0;
+  // The issuer stamps tokens with the real time, whatever clock the sandbox runs on.
+  const now = Date.now();
   if (exp * 1000 <= now)
     throw new AwsError(
       'ExpiredTokenException',
@@ -125,7 +127,7 @@ async function assumeRoleWithWebIdentity(iam: Iam, params: Record<string, QueryV
   const token = stringParam(params, 'WebIdentityToken') ?? '';
   const { role } = roleOf(iam, params);
   const { roleSessionName, durationSeconds } = sessionParams(params, role?.maxSessionDuration ?? 3600);
-  const { claims, provider, aud } = await verifiedClaims(iam, token, now);
+  const { claims, provider, aud } = await verifiedClaims(iam, token);
   const host = providerName(provider.url);
   const context: Record<string, string | undefined> = { [`${host}:aud`]: aud };
   for (const [k, v] of Object.entries(claims)) if (typeof v === 'string') context[`${host}:${k}`] = v;

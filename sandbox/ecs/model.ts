@@ -95,6 +95,7 @@ type ServiceDeploymentStatus =
   | 'IN_PROGRESS'
   | 'SUCCESSFUL'
   | 'STOPPED'
+  | 'STOP_REQUESTED'
   | 'ROLLBACK_IN_PROGRESS'
   | 'ROLLBACK_SUCCESSFUL'
   | 'ROLLBACK_FAILED';
