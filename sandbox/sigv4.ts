@@ -43,7 +43,7 @@ interface Authorization {
   signature: string;
 }
 
-export function parseSigV4(header: string | undefined): Authorization | undefined {
+function parseSigV4(header: string | undefined): Authorization | undefined {
   const m =
     /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
       header ?? '',
