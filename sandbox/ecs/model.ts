@@ -21,6 +21,8 @@ export interface TaskDefinition {
   compatibilities: string[];
   registeredAt: number;
   registeredBy: string;
+  /** The agent capabilities ECS says the revision needs (filled in at registration, read-only). */
+  requiresAttributes: { name: string }[];
   deregisteredAt?: number;
 }
 
