@@ -9,7 +9,7 @@ import type { Mistake } from './values.js';
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const NAME_EXPECTED = 'up to 255 letters, digits, _ and -';
 /** ECS's limit on a task definition, counted on the JSON RegisterTaskDefinition sends. */
-export const MAX_TASK_DEFINITION_BYTES = 64 * 1024;
+const MAX_TASK_DEFINITION_BYTES = 64 * 1024;
 
 const CPU_FORM = /^(?:(\d+)|(\d+(?:\.\d+)?) ?vcpu)$/i;
 const MEMORY_FORM = /^(?:(\d+)|(\d+(?:\.\d+)?) ?gb)$/i;

@@ -19,7 +19,7 @@ const LIST_OF = 0b0100_0000;
 const MAP_OF = 0b1000_0000;
 
 /** What the declarations say about one member: required, and the type it names (`NetworkMode`, `string`). */
-export interface DeclaredMember {
+interface DeclaredMember {
   required: boolean;
   type: string;
 }

@@ -14,7 +14,7 @@ export interface Mistake {
 const INT_MAX = 2 ** 31 - 1;
 
 /** A value as a person reads it in one line: JSON, shortened; line breaks stay escaped. */
-export function showValue(value: unknown): string {
+function showValue(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -27,7 +27,7 @@ export function describeMistake(mistake: Mistake): string {
 }
 
 /** What a shape takes, in words. */
-export function expectedOf(shape: MemberShape): string {
+function expectedOf(shape: MemberShape): string {
   if (shape === 'string') return 'a string';
   if (shape === 'integer') return 'a whole number';
   if (shape === 'boolean') return 'true or false';
