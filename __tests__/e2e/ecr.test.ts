@@ -13,6 +13,7 @@ import {
   seedService,
   waitSteady,
 } from '../../sandbox/seed.js';
+import { SANDBOX_USER } from '../../sandbox/iam.js';
 
 let environment: Environment;
 let ecs: ECSClient;
@@ -77,7 +78,7 @@ describe('build once, promote the same digest by tag inside ECR', () => {
     const ecr = new ECRClient({
       region: 'us-east-1',
       endpoint: environment.aws.endpoint,
-      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'x' },
+      credentials: SANDBOX_USER,
     });
     const { imageDetails } = await ecr.send(new DescribeImagesCommand({ repositoryName: 'promo' }));
     expect(imageDetails?.map((d) => [d.imageDigest, [...(d.imageTags ?? [])].sort()])).toEqual([
