@@ -11,7 +11,7 @@ import { mask, type Logger } from '../report/log.js';
 import { fetchIdToken } from './id-token.js';
 import { explainStsRefusal } from './sts-errors.js';
 
-export interface Credentials {
+interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken: string;

@@ -2,7 +2,7 @@ import { inputError, UserError } from '../errors.js';
 import { parseNumber, type InputReader } from './parse.js';
 
 /** How the step gets its AWS credentials when `role-to-assume` is set. */
-export type RoleSource =
+type RoleSource =
   /** The runner's OIDC variables: GitHub ID token → AssumeRoleWithWebIdentity. */
   | { kind: 'web-identity'; requestUrl: string; requestToken: string; audience: string }
   /** Credentials already in the environment (an earlier step, a runner role) → AssumeRole. */
