@@ -61,7 +61,7 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = proce
 
 export async function pushFigures(root: string): Promise<Figure[]> {
   const work = await mkdtemp(join(tmpdir(), 'ecs-ship-bench-push-'));
-  const registry = await startRegistry({ auth: false });
+  const registry = await startRegistry({ auth: false, tls: false });
   const front = await startFront(registry.url);
   try {
     const bundle = join(work, 'child');

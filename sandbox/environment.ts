@@ -121,6 +121,8 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       AWS_SECRET_ACCESS_KEY: SANDBOX_USER.secretAccessKey,
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // The registry speaks TLS with a test CA's certificate; the action trusts it as a user trusts a private CA.
+      ...(registry.caFile ? { NODE_EXTRA_CA_CERTS: registry.caFile } : {}),
       DOCKER_CONFIG: dockerConfig,
       ...(docker ? { DOCKER_HOST: docker.env.DOCKER_HOST } : {}),
       ...github?.env(),

@@ -11,6 +11,8 @@ export interface RegistryAccess {
   host: string;
   username: string;
   password: string;
+  /** The registry's plain-HTTP listener behind its TLS front (RegistryProcess.plainUrl), when it has one. */
+  plainUrl?: string | undefined;
 }
 
 /** Splits `host[:port]/repo[:tag][@digest]`; returns undefined for Docker Hub style names without a host. */
@@ -64,7 +66,7 @@ function cannotPull(image: string, detail: string): PullResult {
 export async function checkImage(image: string, registry: RegistryAccess): Promise<PullResult> {
   const ref = parseImage(image);
   if (!ref || !sameHost(ref.host, registry.host)) return { ok: true };
-  const url = `http://${registry.host}/v2/${ref.repository}/manifests/${ref.reference}`;
+  const url = `${registry.plainUrl ?? `http://${registry.host}`}/v2/${ref.repository}/manifests/${ref.reference}`;
   const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
   try {
     const res = await fetch(url, {

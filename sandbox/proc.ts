@@ -117,6 +117,8 @@ export async function run(command: string, args: string[], input = ''): Promise<
     child.once('exit', (code) =>
       code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${out}`)),
     );
+    // A command that never reads its stdin may close it first: that is no failure of the command.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }

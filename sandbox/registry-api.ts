@@ -4,7 +4,11 @@ export interface RegistryAccess {
   url: string;
   username: string;
   password: string;
+  /** The plain-HTTP listener behind the registry's TLS front: the registry's own word, asked directly. */
+  plainUrl?: string | undefined;
 }
+
+const base = (registry: RegistryAccess): string => registry.plainUrl ?? registry.url;
 
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -23,7 +27,7 @@ export async function registryDigest(
   repository: string,
   reference: string,
 ): Promise<string | null> {
-  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, {
+  const response = await fetch(`${base(registry)}/v2/${repository}/manifests/${reference}`, {
     method: 'HEAD',
     headers: { Authorization: authorization(registry), Accept: MANIFEST_TYPES },
   });
@@ -32,7 +36,7 @@ export async function registryDigest(
 
 /** Repositories the registry holds: a push, even a partial one, would show here. */
 export async function registryRepositories(registry: RegistryAccess): Promise<string[]> {
-  const response = await fetch(`${registry.url}/v2/_catalog`, {
+  const response = await fetch(`${base(registry)}/v2/_catalog`, {
     headers: { Authorization: authorization(registry) },
   });
   return ((await response.json()) as { repositories: string[] }).repositories;

@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, run, startDaemon, stopDaemon, waitReady, which } from './proc.js';
+import { makeTestCertificates, startTlsFront } from './tls.js';
 
 export interface RegistryProcess {
-  /** 127.0.0.1:PORT */
+  /** 127.0.0.1:PORT: the registry as clients reach it (image references, ECR's proxyEndpoint). */
   host: string;
-  /** http://host */
+  /** https://host (http://host with `tls: false`). */
   url: string;
+  /** The registry's own plain-HTTP listener behind the TLS front, for the sandbox's reads of what it holds. */
+  plainUrl: string;
+  /** The test CA's PEM file when the registry speaks TLS: NODE_EXTRA_CA_CERTS for clients that trust it. */
+  caFile: string | undefined;
   username: 'AWS';
   password: string;
   rootDir: string;
@@ -18,9 +23,11 @@ export interface RegistryProcess {
 
 /**
  * The real CNCF distribution registry as a child process. With auth (the default) it wants HTTP basic
- * auth as user AWS, which is what an ECR token decodes to, so `docker login` works as against ECR.
+ * auth as user AWS, which is what an ECR token decodes to, so `docker login` works as against ECR. With
+ * TLS (the default), clients reach it over HTTPS, as ECR is reached, with a certificate from a test CA made
+ * at start-up: trusted through NODE_EXTRA_CA_CERTS (`caFile`), as a user trusts a private registry's CA.
  */
-export async function startRegistry(opts: { auth?: boolean } = {}): Promise<RegistryProcess> {
+export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}): Promise<RegistryProcess> {
   const binary = which('docker-registry') ?? which('registry');
   if (!binary) throw new Error('docker-registry is not installed (apt-get install docker-registry)');
   const rootDir = await mkdtemp(join(tmpdir(), 'ecs-ship-registry-'));
@@ -41,7 +48,8 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
         version: 0.1,
         log: { level: 'warn', accesslog: { disabled: true } },
         storage: { filesystem: { rootdirectory: join(rootDir, 'data') }, delete: { enabled: true } },
-        http: { addr: host, secret: randomBytes(16).toString('hex') },
+        // Relative Location headers: behind the TLS front, absolute ones would name the wrong scheme.
+        http: { addr: host, secret: randomBytes(16).toString('hex'), relativeurls: true },
         ...(auth ? { auth: { htpasswd: { realm: 'basic-realm', path: join(rootDir, 'htpasswd') } } } : {}),
       };
       const configFile = join(rootDir, 'config.yml');
@@ -57,13 +65,19 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
         if (attempt < 3 && /address already in use/.test(daemon.log())) continue;
         throw err;
       }
+      const front =
+        (opts.tls ?? true) ? await startTlsFront(await makeTestCertificates(rootDir), port) : undefined;
+      const publicHost = front ? `127.0.0.1:${front.port}` : host;
       return {
-        host,
-        url: `http://${host}`,
+        host: publicHost,
+        url: `${front ? 'https' : 'http'}://${publicHost}`,
+        plainUrl: `http://${host}`,
+        caFile: front ? join(rootDir, 'ca.pem') : undefined,
         username: 'AWS',
         password,
         rootDir,
         stop: async () => {
+          await front?.close();
           await stopDaemon(daemon, 5000);
           await rm(rootDir, { recursive: true, force: true });
         },

@@ -141,7 +141,7 @@ export interface AwsSandbox {
 }
 
 export interface SandboxOptions {
-  registry: { url: string; host: string; username: string; password: string };
+  registry: { url: string; host: string; username: string; password: string; plainUrl?: string | undefined };
   /** Sandbox seconds per real second; 1 = real time (demo), e.g. 20 in tests. */
   timeScale?: number;
   /** Override lifecycle durations (sandbox seconds). */

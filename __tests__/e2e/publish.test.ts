@@ -34,7 +34,9 @@ let env: Record<string, string>;
 let work: string;
 
 beforeAll(async () => {
-  [registry, docker] = await Promise.all([startRegistry(), openDockerDaemon()]);
+  // Plain HTTP behind a fault-injecting front (startFront): the loopback registry a developer runs, which the
+  // client reaches when HTTPS finds plain HTTP, as Docker does. Every other e2e pushes over TLS.
+  [registry, docker] = await Promise.all([startRegistry({ tls: false }), openDockerDaemon()]);
   front = await startFront(registry.url);
   aws = await startAwsSandbox({
     registry: { url: front.url, host: front.host, username: registry.username, password: registry.password },
@@ -282,7 +284,7 @@ describe('copying from another registry with Bearer auth', () => {
   let sourceDigest: string;
 
   beforeAll(async () => {
-    source = await startRegistry({ auth: false });
+    source = await startRegistry({ auth: false, tls: false });
     bearer = await startBearerFront(source.url, robot);
     const layout = join(work, 'remote');
     await writeOciLayout(layout, 'v1', [{ os: 'linux', architecture: 'amd64', layers: [250_000] }]);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { getOctokit } from '@actions/github';
@@ -44,6 +45,7 @@ describe('startEnvironment', () => {
         'AWS_SECRET_ACCESS_KEY',
         'DOCKER_CONFIG',
         'DOCKER_HOST',
+        'NODE_EXTRA_CA_CERTS',
       ]);
       // The SDK finds the sandbox through AWS_ENDPOINT_URL_ECR alone, as the action will.
       const saved = { ...process.env };
@@ -76,6 +78,7 @@ describe('startEnvironment', () => {
       stopped = true;
       expect(dirs.filter((d) => existsSync(d))).toEqual([]);
       await expect(fetch(`${environment.registry.url}/v2/`)).rejects.toThrow();
+      await expect(fetch(`${environment.registry.plainUrl}/v2/`)).rejects.toThrow();
       await expect(fetch(environment.aws.endpoint)).rejects.toThrow();
     } finally {
       if (!stopped) await environment.stop();
@@ -160,6 +163,16 @@ async function answers(url: string): Promise<boolean> {
   );
 }
 
+/** Whether anything accepts connections at host:port (the registry's TLS front answers only a trusting client). */
+async function listening(hostPort: string): Promise<boolean> {
+  const [host, port] = hostPort.split(':');
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), host ?? '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 const started: ChildProcess[] = [];
 /** A failed assertion must not leave the CLI (and so the test run) hanging. */
 function afterKill(child: ChildProcess): void {
@@ -183,23 +196,22 @@ describe('sandbox/cli.ts', () => {
     expect(await ping.json()).toEqual({
       clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'],
     });
-    expect(await answers(`http://${registryHost}/v2/`)).toBe(true);
+    expect(await listening(registryHost)).toBe(true);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(await answers(env.AWS_ENDPOINT_URL_ECS ?? '')).toBe(false);
-    expect(await answers(`http://${registryHost}/v2/`)).toBe(false);
+    expect(await listening(registryHost)).toBe(false);
   }, 30_000);
 
   it('leaves no registry behind when it is killed outright', async () => {
     const { child, env, registryHost, registryDir, exited } = await startCli();
     afterKill(child);
-    expect(await answers(`http://${registryHost}/v2/`)).toBe(true);
+    expect(await listening(registryHost)).toBe(true);
     child.kill('SIGKILL');
     await exited;
     const until = Date.now() + 5000;
-    while ((await answers(`http://${registryHost}/v2/`)) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(await answers(`http://${registryHost}/v2/`)).toBe(false);
+    while ((await listening(registryHost)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await listening(registryHost)).toBe(false);
     // Nobody was left to remove the temp dirs; the test does.
     for (const dir of [registryDir, env.DOCKER_CONFIG])
       if (dir) await rm(dir, { recursive: true, force: true });

@@ -6,18 +6,21 @@ import type { RegistryProcess } from '../../sandbox/registry.js';
 
 const sha256 = (data: Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
+// What a test puts into the registry goes through its own plain-HTTP listener: this jest process cannot
+// trust the test CA (NODE_EXTRA_CA_CERTS is read when node starts); the action and docker go over TLS.
+
 function authHeader(registry: RegistryProcess): string {
   return `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`;
 }
 
 async function putBlob(registry: RegistryProcess, repository: string, data: Buffer): Promise<string> {
   const digest = sha256(data);
-  const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, {
+  const start = await fetch(`${registry.plainUrl}/v2/${repository}/blobs/uploads/`, {
     method: 'POST',
     headers: { authorization: authHeader(registry) },
   });
   if (start.status !== 202) throw new Error(`blob upload start: ${start.status}`);
-  const location = new URL(start.headers.get('location') ?? '', registry.url);
+  const location = new URL(start.headers.get('location') ?? '', registry.plainUrl);
   location.searchParams.set('digest', digest);
   const put = await fetch(location, {
     method: 'PUT',
@@ -60,7 +63,7 @@ export async function pushTinyImage(
       ],
     }),
   );
-  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+  const res = await fetch(`${registry.plainUrl}/v2/${repository}/manifests/${tag}`, {
     method: 'PUT',
     headers: {
       authorization: authHeader(registry),

@@ -326,11 +326,12 @@ describe('ECR', () => {
     expect(data?.proxyEndpoint).toBe(registry.url);
     const hours = ((data?.expiresAt?.getTime() ?? 0) - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(11.9);
-    const res = await fetch(`${registry.url}/v2/`, {
+    // The token is what the registry's basic auth wants (asked on its plain listener: see helpers.ts).
+    const res = await fetch(`${registry.plainUrl}/v2/`, {
       headers: { authorization: `Basic ${data?.authorizationToken}` },
     });
     expect(res.status).toBe(200);
-    const wrong = await fetch(`${registry.url}/v2/`, {
+    const wrong = await fetch(`${registry.plainUrl}/v2/`, {
       headers: { authorization: `Basic ${Buffer.from('AWS:wrong').toString('base64')}` },
     });
     expect(wrong.status).toBe(401);

@@ -16,9 +16,43 @@ export interface RegistryEndpoint {
 
 const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
 
-/** Loopback registries speak plain HTTP (as Docker treats them as insecure by default); others HTTPS. */
-export function registryBase(host: string): URL {
-  return new URL(`${LOOPBACK.test(host) ? 'http' : 'https'}://${host}`);
+/**
+ * Where a registry is reached first: HTTPS, as ECR and every registry on the internet are. A loopback
+ * registry may also be plain HTTP — Docker treats loopback as insecure by default and falls back to HTTP
+ * when HTTPS fails; `plainFallback` says the client may do the same.
+ */
+export function registryBase(host: string): { base: URL; plainFallback: boolean } {
+  return { base: new URL(`https://${host}`), plainFallback: LOOPBACK.test(host) };
+}
+
+/** HTTPS sent to a plain-HTTP listener: the answer is not a TLS record. */
+function speaksPlainHttp(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    e?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    e?.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+    (e?.code === 'EPROTO' && /wrong version number|packet length too long/i.test(e.message ?? ''))
+  );
+}
+
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A certificate this runner does not trust: one line with the host and the fix, never retried. */
+function untrustedCertificate(host: string, err: unknown): UserError | undefined {
+  const code = (err as { code?: string })?.code ?? '';
+  if (!UNTRUSTED_CERTIFICATE.has(code)) return undefined;
+  return new UserError(
+    `Registry ${host} presented a TLS certificate this runner does not trust (${code}); if a private CA signed it, set NODE_EXTRA_CA_CERTS to the CA's PEM file.`,
+  );
 }
 
 const pullScope = (repo: string): string => `repository:${repo}:pull`;
@@ -40,11 +74,13 @@ export function registryErrorText(status: number, body: string): string {
 
 /** A small client for the OCI distribution API: what copying an image needs and nothing else. */
 export class RegistryClient {
-  readonly base: URL;
+  private base: URL;
+  /** Loopback only: the first request may find plain HTTP, and the client stays on it from then on. */
+  private plainFallback: boolean;
   private readonly auth: Authenticator;
 
   constructor(readonly endpoint: RegistryEndpoint) {
-    this.base = registryBase(endpoint.host);
+    ({ base: this.base, plainFallback: this.plainFallback } = registryBase(endpoint.host));
     this.auth = new Authenticator(endpoint.host, endpoint.credentials, endpoint.who, async (url, headers) => {
       const res = await send(url, 'GET', { ...headers, 'user-agent': USER_AGENT });
       return { status: res.status, body: await readAll(res.body, 1024 * 1024) };
@@ -72,7 +108,19 @@ export class RegistryClient {
     for (let round = 0; ;) {
       const auth = url.host === this.base.host ? this.auth.header(scope) : undefined;
       const headers = { 'user-agent': USER_AGENT, ...opts.headers, ...(auth ? { authorization: auth } : {}) };
-      const res = await send(url, method, headers, opts.body);
+      let res: HttpResponse;
+      try {
+        res = await send(url, method, headers, opts.body);
+      } catch (err) {
+        if (!(this.plainFallback && url.host === this.base.host && speaksPlainHttp(err))) {
+          throw untrustedCertificate(this.host, err) ?? err;
+        }
+        this.base = new URL(`http://${this.host}`);
+        url = new URL(`${url.pathname}${url.search}`, this.base);
+        this.plainFallback = false;
+        continue;
+      }
+      this.plainFallback = false;
       if (res.status === 401 && url.host === this.base.host) {
         await discard(res.body);
         await this.auth.unauthorized(scope, header(res, 'www-authenticate'), round > 0);

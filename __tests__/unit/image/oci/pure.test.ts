@@ -223,12 +223,20 @@ describe('choosing the image inside a layout or an archive', () => {
 
 describe('registry addressing', () => {
   it.each([
-    ['127.0.0.1:5000', 'http://127.0.0.1:5000'],
-    ['localhost:5000', 'http://localhost:5000'],
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
-    ['ghcr.io', 'https://ghcr.io'],
-  ])('%s is reached at %s', (host, base) => {
-    expect(registryBase(host).origin).toBe(base);
+    ['127.0.0.1:5000', 'https://127.0.0.1:5000', true],
+    ['localhost:5000', 'https://localhost:5000', true],
+    [
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      false,
+    ],
+    ['ghcr.io', 'https://ghcr.io', false],
+  ])('%s is reached first at %s (plain HTTP fallback: %s)', (host, base, plainFallback) => {
+    const found = registryBase(host);
+    expect({ origin: found.base.origin, plainFallback: found.plainFallback }).toEqual({
+      origin: base,
+      plainFallback,
+    });
   });
 
   it.each([

@@ -19,7 +19,8 @@ let client: RegistryClient;
 let dir: string;
 
 beforeAll(async () => {
-  registry = await startRegistry();
+  // Plain HTTP: this jest process cannot trust the TLS front's test CA (the e2e push over TLS as the runner does).
+  registry = await startRegistry({ tls: false });
   client = new RegistryClient({
     host: registry.host,
     credentials: { username: registry.username, password: registry.password },
@@ -49,7 +50,7 @@ const pieces = (bytes: Buffer) => async () =>
 
 async function fetched(repo: string, digest: string): Promise<Buffer> {
   const auth = Buffer.from(`AWS:${registry.password}`).toString('base64');
-  const res = await fetch(`${registry.url}/v2/${repo}/blobs/${digest}`, {
+  const res = await fetch(`${registry.plainUrl}/v2/${repo}/blobs/${digest}`, {
     headers: { authorization: `Basic ${auth}` },
   });
   return Buffer.from(await res.arrayBuffer());
