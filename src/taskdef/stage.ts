@@ -21,6 +21,8 @@ export interface TaskDefinitionPlan {
   inputs: TaskDefinitionInputs;
   /** The revision the service runs now, which a re-run with nothing changed reuses. */
   current: { arn: string; taskDefinition: TaskDefinitionDoc };
+  /** Rendered with a stand-in for the pushed image: what the plan's checks read. */
+  preview: TaskDefinitionDoc;
 }
 
 // As long as the digest reference a push gives (registry/repository@sha256:…), so the size check counts it.
@@ -46,19 +48,19 @@ export async function planTaskDefinition(
   const containers = resolveContainers(base, inputs.containers);
   // A trial render surfaces every remaining mistake (say, log options for a container without a
   // logConfiguration, or a cpu input Fargate does not take) now, before anything is pushed.
-  const trial = renderTaskDefinition(base, {
+  const preview = renderTaskDefinition(base, {
     containers,
     image: PENDING_IMAGE,
     images: inputs.images,
     changes: inputs.changes,
   });
-  checkLimits(trial, loaded.source, log);
+  checkLimits(preview, loaded.source, log);
   log.info(`Task definition: ${loaded.source}`);
   log.info(`Service runs: ${current.arn}`);
   log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
-  return { base, source: loaded.source, containers, inputs, current };
+  return { base, source: loaded.source, containers, inputs, current, preview };
 }
 
 /** The rendered task definition, where it was written, and what it changes against the current revision. */
