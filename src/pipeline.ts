@@ -3,6 +3,7 @@ import { createClients, createStsClient, useStepCredentials } from './aws/client
 import { roleCredentials } from './aws/credentials.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
+import { prepareNetwork } from './network.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
 import { offlineImageUri, pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
@@ -46,6 +47,7 @@ async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutco
     });
     return undefined;
   }
+  await prepareNetwork();
   if (inputs.role) await assumeRole(inputs);
   const { ecs, ecr } = createClients(inputs.awsRegion);
   const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr));

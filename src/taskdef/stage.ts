@@ -22,6 +22,8 @@ export interface TaskDefinitionPlan {
   inputs: TaskDefinitionInputs;
   /** The revision the service runs now, which a re-run with nothing changed reuses. */
   current: { arn: string; taskDefinition: TaskDefinitionDoc };
+  /** Rendered with a stand-in for the pushed image: what the plan's checks read. */
+  preview: TaskDefinitionDoc;
 }
 
 // As long as the digest reference a push gives (registry/repository@sha256:…), so the size check counts it.
@@ -41,13 +43,13 @@ export async function planTaskDefinition(
     inputs.source === undefined
       ? { taskDefinition: current.taskDefinition, source: current.arn }
       : await loadSource(ecs, inputs.source);
-  const { base, containers } = checkBase(loaded, inputs, log);
+  const { base, containers, preview } = checkBase(loaded, inputs, log);
   log.info(`Task definition: ${loaded.source}`);
   log.info(`Service runs: ${current.arn}`);
   log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
-  return { base, source: loaded.source, containers, inputs, current };
+  return { base, source: loaded.source, containers, inputs, current, preview };
 }
 
 /** Keys, containers and every change checked against the loaded base (a trial render), before any write. */
@@ -55,21 +57,21 @@ function checkBase(
   loaded: { taskDefinition: TaskDefinitionDoc; source: string },
   inputs: TaskDefinitionInputs,
   log: Logger,
-): { base: TaskDefinitionDoc; containers: string[] } {
+): { base: TaskDefinitionDoc; containers: string[]; preview: TaskDefinitionDoc } {
   const { allowUnknownKeys } = inputs;
   const clean = cleanTaskDefinition(loaded.taskDefinition);
   const base = checkTaskDefinition(clean, loaded.source, allowUnknownKeys, log);
   const containers = resolveContainers(base, inputs.containers);
   // A trial render surfaces every remaining mistake (say, log options for a container without a
   // logConfiguration, or a cpu input Fargate does not take) now, before anything is pushed.
-  const trial = renderTaskDefinition(base, {
+  const preview = renderTaskDefinition(base, {
     containers,
     image: PENDING_IMAGE,
     images: inputs.images,
     changes: inputs.changes,
   });
-  checkLimits(trial, loaded.source, log);
-  return { base, containers };
+  checkLimits(preview, loaded.source, log);
+  return { base, containers, preview };
 }
 
 /** The rendered task definition, where it was written, and what it changes against the current revision. */
