@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
@@ -14,6 +15,7 @@ import {
   waitSteady,
 } from '../../sandbox/seed.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
+import { writeOciLayout } from './publish-helpers.js';
 
 let environment: Environment;
 let ecs: ECSClient;
@@ -103,6 +105,44 @@ describe('build once, promote the same digest by tag inside ECR', () => {
     expect(taskDefinition?.containerDefinitions?.[0]?.image).toBe(`${host}/promo@${digest}`);
     expect(promoted.outputs['rollout-state']).toBe('SUCCESSFUL');
   }, 120_000);
+});
+
+describe('the registry over TLS, as ECR is reached', () => {
+  it('pushes over HTTPS when the CA is trusted; an untrusted certificate is one line naming the host and the fix', async () => {
+    await seedService(ecs, { service: 'tls', desiredCount: 1 });
+    await waitSteady(ecs, 'tls');
+    const layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-tls-')), 'layout');
+    const digest = await writeOciLayout(layout, 'v1', [
+      { os: 'linux', architecture: 'amd64', layers: [20_000] },
+    ]);
+    const inputs = {
+      image: `oci-layout:${layout}:v1`,
+      repository: 'tls',
+      tags: 'v1',
+      'create-repository': 'true',
+    };
+
+    const { NODE_EXTRA_CA_CERTS: _ca, ...untrusting } = environment.env;
+    const writes = environment.aws.writes().length;
+    const refused = await runAction({ inputs: { service: 'tls', ...inputs }, env: untrusting, post: false });
+    expect(refused.main.code).toBe(1);
+    expect(errorLines(refused.main)).toEqual([
+      `::error::Registry ${environment.registry.host} presented a TLS certificate this runner does not trust (UNABLE_TO_VERIFY_LEAF_SIGNATURE); if a private CA signed it, set NODE_EXTRA_CA_CERTS to the CA's PEM file.`,
+    ]);
+    expect(
+      environment.aws
+        .writes()
+        .slice(writes)
+        .map((w) => w.operation),
+    ).not.toContain('RegisterTaskDefinition');
+    expect(await registryDigest(environment.registry, 'tls', 'v1')).toBeNull();
+
+    const trusted = await deploy('tls', inputs);
+    expect({ code: trusted.code, errors: errorLines(trusted) }).toEqual({ code: 0, errors: [] });
+    expect(environment.registry.url).toMatch(/^https:/);
+    expect(trusted.outputs['image-uri']).toBe(`${environment.registry.host}/tls@${digest}`);
+    expect(await registryDigest(environment.registry, 'tls', 'v1')).toBe(digest);
+  }, 90_000);
 });
 
 describe('repositories as real ECR has them', () => {
