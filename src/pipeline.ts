@@ -4,6 +4,7 @@ import { roleCredentials } from './aws/credentials.js';
 import { describeEnvironmentFault } from './aws/errors.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
+import { prepareNetwork } from './network.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
 import { pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
@@ -40,6 +41,7 @@ export async function ship(inputs: Inputs): Promise<void> {
 
 /** The stages in order; undefined for a dry run, which stops before the first write. */
 async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  await prepareNetwork();
   if (inputs.role) await assumeRole(inputs);
   const { ecs, ecr } = createClients(inputs.awsRegion);
   const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr));
