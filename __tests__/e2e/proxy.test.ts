@@ -72,8 +72,10 @@ describe('behind a forward proxy', () => {
     const aws = proxied.filter((r) => r.startsWith(`POST ${environment.aws.endpoint}/ `));
     expect(calls.length).toBeGreaterThan(5);
     expect(aws).toHaveLength(calls.length);
-    const registry = proxied.filter((r) => r.includes(`http://${environment.registry.host}/v2/`));
-    expect(registry.map((r) => r.split(' ')[0])).toEqual(expect.arrayContaining(['HEAD', 'POST', 'PUT']));
+    // The registry speaks TLS, as ECR does: the proxy carries tunnels to it and never sees inside them.
+    const registry = proxied.filter((r) => r.startsWith(`CONNECT ${environment.registry.host} `));
+    expect(registry.length).toBeGreaterThanOrEqual(1);
+    expect(main.outputs['image-digest']).toMatch(/^sha256:/);
     const oidcHost = new URL(environment.github.oidc.issuer).host;
     expect(proxied.filter((r) => r.startsWith(`GET http://${oidcHost}/`))).toHaveLength(1);
     // Nothing else went around it: every line is one of those.
