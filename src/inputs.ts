@@ -1,5 +1,6 @@
-import { UserError } from './errors.js';
+import { inputError, UserError } from './errors.js';
 import { readDeployInputs, type DeployInputs } from './inputs/deploy.js';
+import { readGitHubInputs, type GitHubInputs } from './inputs/github.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
 import { matching, type InputReader } from './inputs/parse.js';
 import { readRegistryInputs, type RegistryInputs } from './inputs/registry.js';
@@ -23,6 +24,8 @@ export interface Inputs {
   deploy: DeployInputs;
   /** Deployment strategy and CodeDeploy; undefined when none of those inputs is set. */
   strategy: StrategyInputs | undefined;
+  /** GitHub deployments, the PR comment and previews; undefined when neither `environment` nor `preview` is set. */
+  github: GitHubInputs | undefined;
 }
 
 /**
@@ -47,6 +50,15 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
   const registry = readRegistryInputs(read);
   const deploy = readDeployInputs(read);
   const strategy = readStrategyInputs(read);
+  const github = readGitHubInputs(read);
+  if (github?.preview && deploy.services.length > 1) {
+    throw inputError('service', deploy.services.join(', '), 'one service, the template of the previews');
+  }
+  if (image?.source.kind === 'deployment' && !github) {
+    throw new UserError(
+      `Input 'image' is '${image.image}', which reads a GitHub deployment: 'github-token' and 'environment' (or 'preview') are needed.`,
+    );
+  }
 
   const region = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (region === '') {
@@ -54,5 +66,5 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
   }
   const awsRegion = matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
 
-  return { awsRegion, image, registry, taskDefinition, deploy, strategy };
+  return { awsRegion, image, registry, taskDefinition, deploy, strategy, github };
 }
