@@ -29,6 +29,55 @@ export async function resolveImage(registry: EcrRegistry, repo: Repository, body
   return digest;
 }
 
+interface Manifest {
+  mediaType?: string;
+  config?: { mediaType?: string; size?: number };
+  layers?: { size?: number }[];
+  manifests?: { digest: string }[];
+}
+
+async function readManifest(registry: EcrRegistry, repo: Repository, ref: string) {
+  const res = await registryFetch(registry, `/v2/${repo.name}/manifests/${ref}`, {
+    headers: { accept: MANIFEST_TYPES.join(', ') },
+  });
+  const manifest = (await res.json()) as Manifest;
+  return { manifest, mediaType: manifest.mediaType ?? res.headers.get('content-type') ?? MANIFEST_TYPES[0] };
+}
+
+/**
+ * What ECR reports of a manifest: its media type, the config's (artifactMediaType), and the size — the
+ * compressed layers of an image; the largest of its images for an index (ECR's documented rule).
+ */
+async function manifestFacts(registry: EcrRegistry, repo: Repository, digest: string): Promise<Body> {
+  const { manifest, mediaType } = await readManifest(registry, repo, digest);
+  const layersSize = (m: Manifest) => (m.layers ?? []).reduce((sum, l) => sum + (l.size ?? 0), 0);
+  let imageSizeInBytes = layersSize(manifest);
+  if (manifest.manifests) {
+    const sizes = await Promise.all(
+      manifest.manifests.map(async (m) =>
+        layersSize((await readManifest(registry, repo, m.digest)).manifest),
+      ),
+    );
+    imageSizeInBytes = Math.max(0, ...sizes);
+  }
+  return {
+    imageManifestMediaType: mediaType,
+    ...(manifest.config?.mediaType ? { artifactMediaType: manifest.config.mediaType } : {}),
+    imageSizeInBytes,
+  };
+}
+
+/**
+ * imagePushedAt: the registry (a separate process) does not say when a manifest arrived, so the sandbox
+ * dates an image from the first time it saw it — close enough for ordering, never in the future.
+ */
+function firstSeen(state: EcrState, repo: Repository, digest: string, now: number): number {
+  const key = `${repo.name}@${digest}`;
+  const seen = state.pushedAt.get(key) ?? now;
+  state.pushedAt.set(key, seen);
+  return seen;
+}
+
 /** DescribeImages: one detail per image (tags grouped by digest), with its scan status when it has one. */
 export async function describeImages(
   registry: EcrRegistry,
@@ -52,15 +101,18 @@ export async function describeImages(
     if (ids && !byDigest.has(digest)) continue;
     byDigest.set(digest, [...(byDigest.get(digest) ?? []), tag]);
   }
-  const imageDetails = [...byDigest].map(([imageDigest, imageTags]) => {
+  const imageDetails: Body[] = [];
+  for (const [imageDigest, imageTags] of byDigest) {
     const scan = scanSummary(state, repo, imageDigest);
-    return {
+    imageDetails.push({
       registryId: registryIdOf(body),
       repositoryName: repo.name,
       imageDigest,
       imageTags: imageTags.length > 0 ? imageTags : undefined,
+      ...(await manifestFacts(registry, repo, imageDigest)),
+      imagePushedAt: firstSeen(state, repo, imageDigest, now) / 1000,
       ...(scan ?? {}),
-    };
-  });
+    });
+  }
   return { imageDetails };
 }

@@ -31,6 +31,8 @@ export interface EcrState {
   scanCalls: Map<string, number>;
   /** `repo@digest` of images StartImageScan was called for. */
   startedScans: Set<string>;
+  /** `repo@digest` → when the sandbox first saw the image (its imagePushedAt). */
+  pushedAt: Map<string, number>;
 }
 
 export type Body = Record<string, unknown>;
@@ -241,6 +243,7 @@ export function newEcrState(): EcrState {
     scans: new Map(),
     scanCalls: new Map(),
     startedScans: new Set(),
+    pushedAt: new Map(),
   };
 }
 

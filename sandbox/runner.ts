@@ -170,3 +170,33 @@ export function lastCallAt(step: StepResult, requests: Array<{ at: Date; userAge
   if (!last) throw new Error('the step made no AWS call');
   return last.at.getTime();
 }
+
+/** A workflow command as the runner parses it from a line of the step's output. */
+export interface WorkflowCommand {
+  command: string;
+  /** The raw text after the command's `::` (or `]`), escapes left as they are. */
+  data: string;
+  line: string;
+}
+
+/**
+ * Every line the runner would execute, found as actions/runner's ActionCommand does: it reads stdout line
+ * by line (\n, \r or \r\n), takes a line whose start, after leading white space, is `::name …::` (V2), or
+ * failing that one holding `##[name …]` anywhere (V1). Every name counts, known to the runner or not.
+ */
+export function workflowCommands(text: string): WorkflowCommand[] {
+  const found: WorkflowCommand[] = [];
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    const trimmed = line.trimStart();
+    const v2 = trimmed.startsWith('::') ? trimmed.indexOf('::', 2) : -1;
+    if (v2 >= 0) {
+      found.push({ command: trimmed.slice(2, v2).split(' ')[0] ?? '', data: trimmed.slice(v2 + 2), line });
+      continue;
+    }
+    const at = line.indexOf('##[');
+    const end = at >= 0 ? line.indexOf(']', at) : -1;
+    if (end >= 0)
+      found.push({ command: line.slice(at + 3, end).split(' ')[0] ?? '', data: line.slice(end + 1), line });
+  }
+  return found;
+}

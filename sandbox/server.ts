@@ -115,6 +115,12 @@ export interface AwsSandbox {
   outage: Outage | undefined;
   /** One scheduler pass now (the ticker runs one every 25 ms anyway). */
   tick(): void;
+  /**
+   * With `clock: 'manual'` only: sandbox time moves on by `seconds`, then one scheduler pass runs. A test
+   * that must see every short-lived state (a deployment's one-second `Created`) steps time itself instead
+   * of racing the ticker on a loaded machine.
+   */
+  advance(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -124,6 +130,8 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Override lifecycle durations (sandbox seconds). */
   durations?: Partial<Durations>;
+  /** 'real' (default): time flows and a ticker moves the world on; 'manual': only `advance()` does. */
+  clock?: 'real' | 'manual';
 }
 
 const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet'];
@@ -180,7 +188,10 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       });
     },
   };
-  const clock = (): Clock => ({ now: Date.now(), ms: (s) => (s * 1000) / timeScale });
+  const manual = opts.clock === 'manual';
+  let manualNow = Date.now();
+  const now = (): number => (manual ? manualNow : Date.now());
+  const clock = (): Clock => ({ now: now(), ms: (s) => (s * 1000) / timeScale });
   const runTick = (): void => {
     const c = clock();
     for (const s of regions.values()) {
@@ -202,6 +213,11 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     missing: new Map(),
     outage: undefined,
     tick: runTick,
+    advance: (seconds) => {
+      if (!manual) throw new Error("advance() needs startAwsSandbox({ clock: 'manual' })");
+      manualNow += (seconds * 1000) / timeScale;
+      runTick();
+    },
     close: async () => undefined,
   };
 
@@ -219,11 +235,10 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
 
   // What the sandbox answers when nothing is broken.
   const handle = async (ctx: RequestContext): Promise<unknown> => {
-    if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, Date.now());
-    if (ctx.service === 'codedeploy')
-      return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, Date.now());
-    if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, Date.now());
-    return handleEcs(region(ctx.region), ctx.operation, ctx.body, Date.now());
+    if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, now());
+    if (ctx.service === 'codedeploy') return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, now());
+    if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, now());
+    return handleEcs(region(ctx.region), ctx.operation, ctx.body, now());
   };
   const route = async (ctx: RequestContext): Promise<unknown> => {
     const entry: RequestLogEntry = {
@@ -241,19 +256,19 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     }
     const missing = sandbox.missing.get(ctx.operation);
     const broken =
-      outages.answer(sandbox.outage, ctx, Date.now()) ?? (missing ? missingAnswer(missing, ctx) : undefined);
+      outages.answer(sandbox.outage, ctx, now()) ?? (missing ? missingAnswer(missing, ctx) : undefined);
     if (broken) {
       entry.fault = broken instanceof AwsError ? broken.code : broken.message;
       throw broken;
     }
     const result = await handle(ctx);
-    outages.answered(sandbox.outage, ctx, Date.now());
+    outages.answered(sandbox.outage, ctx, now());
     return result;
   };
 
   const { server, endpoint } = await listen(route);
-  const timer = setInterval(runTick, 25);
-  timer.unref();
+  const timer = manual ? undefined : setInterval(runTick, 25);
+  timer?.unref();
   sandbox.endpoint = endpoint;
   sandbox.close = async () => {
     clearInterval(timer);

@@ -79,6 +79,17 @@ describe('build once, promote the same digest by tag inside ECR', () => {
     expect(imageDetails?.map((d) => [d.imageDigest, [...(d.imageTags ?? [])].sort()])).toEqual([
       [digest, ['production', 'staging']],
     ]);
+    // ...with the facts ECR gives of every image: when, how big, what kind of manifest.
+    expect(imageDetails?.[0]).toMatchObject({
+      imageManifestMediaType: expect.stringMatching(/^application\/vnd\.(oci|docker)\..*manifest.*\+json$/),
+      artifactMediaType: expect.stringMatching(
+        /^application\/vnd\.(oci\.image\.config|docker\.container\.image)\./,
+      ),
+      imageSizeInBytes: expect.any(Number),
+      imagePushedAt: expect.any(Date),
+    });
+    expect(imageDetails?.[0]?.imageSizeInBytes).toBeGreaterThan(0);
+    expect(imageDetails?.[0]?.imagePushedAt?.getTime()).toBeLessThanOrEqual(Date.now());
     expect(promoted.outputs['image-digest']).toBe(digest);
     expect(promoted.outputs['image-uri']).toBe(`${host}/promo@${digest}`);
     const { taskDefinition } = await ecs.send(

@@ -268,3 +268,73 @@ describe('dry-run', () => {
     expect(environment.aws.state.taskDefinitions('preview')).toHaveLength(1);
   }, 60_000);
 });
+
+describe('a task-definition file round trip against what ECS fills in', () => {
+  it.each([
+    ['bridge (host port 0, tcp)', 'bridge', 'EC2'],
+    ['awsvpc (host port = container port, tcp)', 'awsvpc', 'FARGATE'],
+  ] as const)(
+    'under %s, a second run with the same file registers nothing',
+    async (_what, networkMode, launchType) => {
+      const family = `round-${networkMode}`;
+      const dir = await mkdtemp(join(tmpdir(), 'ecs-ship-round-'));
+      const file = join(dir, 'taskdef.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          family,
+          networkMode,
+          requiresCompatibilities: [launchType],
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [
+            {
+              name: 'web',
+              image: NGINX,
+              portMappings: [{ containerPort: 8080 }],
+              logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/round' } },
+            },
+          ],
+        }),
+      );
+      const seeded = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family,
+          networkMode,
+          requiresCompatibilities: [launchType],
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [{ name: 'web', image: NGINX }],
+        }),
+      );
+      await ecs.send(
+        new CreateServiceCommand({
+          serviceName: family,
+          taskDefinition: seeded.taskDefinition?.taskDefinitionArn,
+          desiredCount: 1,
+          launchType,
+        }),
+      );
+      await waitSteady(ecs, family);
+      const inputs = { service: family, 'task-definition': file, containers: `web=${NGINX}` };
+      const first = await ship(inputs);
+      expect({ code: first.main.code, errors: errorLines(first.main) }).toEqual({ code: 0, errors: [] });
+      const arn = first.main.outputs['task-definition-arn'] ?? '';
+      // What ECS made of the file: the defaults it fills in are there...
+      const registered = await describe_(arn);
+      const web = (registered['containerDefinitions'] as Record<string, unknown>[])[0];
+      expect(web?.['portMappings']).toEqual([
+        { containerPort: 8080, hostPort: networkMode === 'awsvpc' ? 8080 : 0, protocol: 'tcp' },
+      ]);
+      expect(registered['requiresAttributes']).toEqual(
+        expect.arrayContaining([{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }]),
+      );
+      // ...and a second run reads them as "no change".
+      const second = await ship(inputs);
+      expect({ code: second.main.code, errors: errorLines(second.main) }).toEqual({ code: 0, errors: [] });
+      expect(second.writes).not.toContain('RegisterTaskDefinition');
+      expect(second.main.outputs['task-definition-arn']).toBe(arn);
+    },
+    60_000,
+  );
+});

@@ -20,12 +20,14 @@ import {
 import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
-import { eventually, sandboxClientConfig } from './helpers.js';
+import { sandboxClientConfig } from './helpers.js';
 
 /**
  * CodeDeploy over real HTTP with the SDK's own client: an application and deployment group bound to a
  * CODE_DEPLOY service, deployments that succeed (blue/green through the lifecycle events) and ones whose
  * replacement never becomes healthy (the real pull check), with and without automatic rollback.
+ * The sandbox's clock is manual: the tests step time one sandbox second at a time, so every short-lived
+ * state (a deployment is `Created` for one second) is seen however loaded the machine is.
  */
 
 let registry: RegistryProcess;
@@ -35,7 +37,7 @@ let cd: CodeDeployClient;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  sandbox = await startAwsSandbox({ registry, timeScale: 40 });
+  sandbox = await startAwsSandbox({ registry, timeScale: 40, clock: 'manual' });
   const config = sandboxClientConfig(sandbox.endpoint);
   ecs = new ECSClient(config);
   cd = new CodeDeployClient(config);
@@ -48,6 +50,16 @@ afterAll(async () => {
   await sandbox?.close();
   await registry?.stop();
 });
+
+/** Checks, then moves sandbox time on by one second, until `check` answers (at most an hour of sandbox time). */
+async function stepUntil<T>(check: () => Promise<T | undefined>, seconds = 3600): Promise<T> {
+  for (let i = 0; i < seconds; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    sandbox.advance(1);
+  }
+  throw new Error(`condition not met within ${seconds} sandbox seconds`);
+}
 
 async function register(family: string, image: string): Promise<string> {
   const out = await ecs.send(
@@ -73,7 +85,7 @@ async function codeDeployService(name: string, autoRollback: boolean): Promise<s
       loadBalancers: [{ targetGroupArn: `arn:tg/${name}-blue`, containerName: 'app', containerPort: 8080 }],
     }),
   );
-  await eventually(async () => {
+  await stepUntil(async () => {
     const s = (await ecs.send(new DescribeServicesCommand({ services: [name] }))).services?.[0];
     return s?.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED' ? true : undefined;
   });
@@ -142,7 +154,7 @@ async function follow(deploymentId: string) {
   const traffic: string[] = [];
   let info: DeploymentInfo | undefined;
   let target: ECSTarget | undefined;
-  await eventually(async () => {
+  await stepUntil(async () => {
     info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
     if (info?.status && statuses.at(-1) !== info.status) statuses.push(info.status);
     const [targetId] = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId }))).targetIds ?? [];
@@ -157,7 +169,7 @@ async function follow(deploymentId: string) {
       .join(', ');
     if (weights && traffic.at(-1) !== weights) traffic.push(weights);
     return ['Succeeded', 'Failed', 'Stopped'].includes(info?.status ?? '') ? true : undefined;
-  }, 30_000);
+  });
   return { statuses, events, traffic, info: info!, target: target! };
 }
 
@@ -243,7 +255,7 @@ describe('CodeDeploy in the sandbox', () => {
         creator: 'codeDeployRollback',
         rollbackInfo: { rollbackTriggeringDeploymentId: run.info.deploymentId },
       });
-      await eventually(async () =>
+      await stepUntil(async () =>
         (await service('rollback'))?.deployments?.length === 1 ? true : undefined,
       );
       const s = await service('rollback');

@@ -200,10 +200,33 @@ describe('StopServiceDeployment', () => {
     expect(w.alive().every((t) => t.taskDefinitionArn === good)).toBe(true);
   });
 
+  it('ABORT stops the new deployment where it is: STOP_REQUESTED, then STOPPED, and nothing rolls back', () => {
+    const w = seeded(2);
+    const good = w.service.deployments[0]!.taskDefinitionArn;
+    const next = deploy(w, { command: ['sh', '-c', 'exit 1'] });
+    const sdArn = w.service.currentServiceDeploymentArn!;
+    w.run(() => (w.service.deployments[0]?.failedTasks ?? 0) >= 1);
+    stopServiceDeployment(w.state, { serviceDeploymentArn: sdArn, stopType: 'ABORT' }, w.now);
+    const sd = w.state.serviceDeployments.get(sdArn)!;
+    expect(sd.status).toBe('STOP_REQUESTED');
+    w.run(() => sd.status === 'STOPPED');
+    expect(sd.rollback).toBeUndefined();
+    expect(w.service.deployments.map((d) => [d.status, d.taskDefinitionArn, d.rolloutState])).toEqual([
+      ['PRIMARY', next, 'FAILED'],
+      ['ACTIVE', good, 'COMPLETED'],
+    ]);
+    // The stopped deployment launches nothing more, however long the service runs on.
+    const launched = tasksOf(w, next).length;
+    for (let i = 0; i < 600; i++) w.step();
+    expect(tasksOf(w, next).length).toBe(launched);
+    expect(w.alive().filter((t) => t.taskDefinitionArn === good)).toHaveLength(2);
+  });
+
   it.each([
     ['an unknown ARN', 'arn:nope', 'ROLLBACK', 'ServiceDeploymentNotFoundException'],
     ['a finished deployment', 'current', 'ROLLBACK', 'ConflictException'],
-    ['stopType ABORT', 'current', 'ABORT', 'InvalidParameterException'],
+    ['a finished deployment (ABORT)', 'current', 'ABORT', 'ConflictException'],
+    ['a stopType outside the enum', 'current', 'PAUSE', 'InvalidParameterException'],
   ])('refuses %s', (_what, ref, stopType, code) => {
     const w = seeded(1);
     const arn = ref === 'current' ? w.service.currentServiceDeploymentArn! : ref;

@@ -85,6 +85,16 @@ describe('readInputs', () => {
   });
 
   it.each([
+    ['auto', 'auto'],
+    ['true', 'auto'],
+    ['TRUE', 'auto'],
+    ['false', 'false'],
+    ['', 'auto'],
+  ])("takes rollback '%s' (ECS's own word is true) as %s", (rollback, mode) => {
+    expect(readInputs(reader({ ...base, rollback }), env).deploy.rollback).toBe(mode);
+  });
+
+  it.each([
     [{ service: '' }, env, "Input 'service' is required: the ECS service to update."],
     [{ image: '' }, env, "Input 'image' is required: the local Docker image to push, e.g. myapp:latest."],
     [
@@ -97,7 +107,7 @@ describe('readInputs', () => {
       env,
       "Input 'poll-seconds' is 'fast': expected a number of seconds from 0.1 to 300.",
     ],
-    [{ rollback: 'yes' }, env, "Input 'rollback' is 'yes': expected one of auto, false."],
+    [{ rollback: 'yes' }, env, "Input 'rollback' is 'yes': expected one of auto, true, false."],
     [{ wait: 'maybe' }, env, "Input 'wait' is 'maybe': expected true or false."],
     [{ repository: 'My_App' }, env, "Input 'repository' is 'My_App': expected an ECR repository name"],
     [{ tags: 'ok,bad tag' }, env, "Input 'tags' is 'bad tag': expected Docker tags"],

@@ -41,6 +41,30 @@ export function rollBack(
 }
 
 const STOP_ROLLBACK_REASON = 'Service deployment rolled back because of a StopServiceDeployment request.';
+const STOP_ABORT_REASON = 'Service deployment stopped because of a StopServiceDeployment request.';
+
+/**
+ * StopServiceDeployment(ABORT): the new deployment launches no more tasks and nothing rolls back — the
+ * service keeps whatever of both revisions runs. STOP_REQUESTED now, STOPPED on the scheduler's next pass.
+ */
+function abort(service: Service, failing: Deployment, sd: ServiceDeployment, now: number): void {
+  failing.rolloutState = 'FAILED';
+  failing.rolloutStateReason = STOP_ABORT_REASON;
+  failing.updatedAt = now;
+  sd.status = 'STOP_REQUESTED';
+  sd.statusReason = STOP_ABORT_REASON;
+  sd.updatedAt = now;
+  addEvent(service, now, `(service ${service.name}) (deployment ${failing.id}) deployment stopped.`);
+}
+
+/** The scheduler's pass after an ABORT: the stop is over. */
+export function finishStopRequest(sd: ServiceDeployment, now: number): void {
+  if (sd.status !== 'STOP_REQUESTED') return;
+  sd.status = 'STOPPED';
+  sd.stoppedAt = now;
+  sd.finishedAt = now;
+  sd.updatedAt = now;
+}
 
 function serviceOf(state: EcsState, sd: ServiceDeployment): Service | undefined {
   for (const c of state.clusters.values()) {
@@ -50,7 +74,7 @@ function serviceOf(state: EcsState, sd: ServiceDeployment): Service | undefined 
   return undefined;
 }
 
-/** StopServiceDeployment: only ROLLBACK (the SDK's one valid stopType), only while the deployment is running. */
+/** StopServiceDeployment: ROLLBACK (the default) or ABORT, only while the deployment is running. */
 export function stopServiceDeployment(state: EcsState, body: Record<string, unknown>, now: number): unknown {
   const ref = typeof body.serviceDeploymentArn === 'string' ? body.serviceDeploymentArn : '';
   const sd = state.serviceDeployments.get(ref);
@@ -58,8 +82,11 @@ export function stopServiceDeployment(state: EcsState, body: Record<string, unkn
     throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
   }
   const stopType = body.stopType ?? 'ROLLBACK';
-  if (stopType !== 'ROLLBACK') {
-    throw new AwsError('InvalidParameterException', `stopType ${String(stopType)} is not supported.`);
+  if (stopType !== 'ROLLBACK' && stopType !== 'ABORT') {
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${String(stopType)}' at 'stopType' failed to satisfy constraint: Member must satisfy enum value set: [ABORT, ROLLBACK]`,
+    );
   }
   const service = serviceOf(state, sd);
   const failing = service?.deployments.find((d) => d.serviceDeploymentArn === sd.arn);
@@ -68,6 +95,10 @@ export function stopServiceDeployment(state: EcsState, body: Record<string, unkn
       'ConflictException',
       `The service deployment is ${sd.status} and can no longer be stopped.`,
     );
+  }
+  if (stopType === 'ABORT') {
+    abort(service, failing, sd, now);
+    return { serviceDeploymentArn: sd.arn };
   }
   const previous = lastGoodDeployment(service, failing);
   if (!previous) {

@@ -21,6 +21,8 @@ export interface TaskDefinition {
   compatibilities: string[];
   registeredAt: number;
   registeredBy: string;
+  /** The agent capabilities ECS says the revision needs (filled in at registration, read-only). */
+  requiresAttributes: { name: string }[];
   deregisteredAt?: number;
 }
 
@@ -95,6 +97,7 @@ type ServiceDeploymentStatus =
   | 'IN_PROGRESS'
   | 'SUCCESSFUL'
   | 'STOPPED'
+  | 'STOP_REQUESTED'
   | 'ROLLBACK_IN_PROGRESS'
   | 'ROLLBACK_SUCCESSFUL'
   | 'ROLLBACK_FAILED';

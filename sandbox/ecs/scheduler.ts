@@ -9,7 +9,7 @@ import {
   type Task,
 } from './model.js';
 import { placementFailure } from './behaviour.js';
-import { lastGoodDeployment, rollBack } from './deployments.js';
+import { finishStopRequest, lastGoodDeployment, rollBack } from './deployments.js';
 import { stagedRollout } from './strategies.js';
 import { findTaskDefinition } from './taskdefs.js';
 import {
@@ -200,6 +200,7 @@ function tickService(
     sd.startedAt = now;
     sd.updatedAt = now;
   }
+  if (sd) finishStopRequest(sd, now);
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   const threshold = breakerThreshold(service.desiredCount);
   if (sd) sd.circuitBreaker.threshold = threshold;

@@ -27,6 +27,51 @@ const CONTAINER_DEFAULTS: Record<string, unknown> = {
   systemControls: [],
 };
 
+/**
+ * ECS fills a port mapping: the protocol, and the host port — the container's own where the task has its
+ * own network stack (awsvpc, host), 0 (dynamic) under bridge.
+ */
+function withPortDefaults(mapping: unknown, networkMode: unknown): unknown {
+  const m = asRecord(mapping);
+  if (typeof m.containerPort !== 'number') return mapping;
+  const ownStack = networkMode === 'awsvpc' || networkMode === 'host';
+  return { ...m, hostPort: m.hostPort ?? (ownStack ? m.containerPort : 0), protocol: m.protocol ?? 'tcp' };
+}
+
+/** The container agent capabilities a task definition needs, as ECS lists them in requiresAttributes. */
+function requiredAttributes(input: Record<string, unknown>): { name: string }[] {
+  const names = new Set<string>();
+  const add = (...n: string[]) => n.forEach((x) => names.add(x));
+  const defs = (input.containerDefinitions as unknown[]).map(asRecord);
+  const execution = typeof input.executionRoleArn === 'string';
+  if (input.networkMode === 'awsvpc') add('com.amazonaws.ecs.capability.task-eni');
+  if (typeof input.taskRoleArn === 'string') add('com.amazonaws.ecs.capability.task-iam-role');
+  for (const d of defs) {
+    if (/\.dkr\.ecr\.[^/]+\.amazonaws\.com\//.test(String(d.image))) {
+      add('com.amazonaws.ecs.capability.ecr-auth');
+      if (execution) add('ecs.capability.execution-role-ecr-pull');
+    }
+    const driver = asRecord(d.logConfiguration).logDriver;
+    if (typeof driver === 'string') {
+      add(
+        `com.amazonaws.ecs.capability.logging-driver.${driver}`,
+        'com.amazonaws.ecs.capability.docker-remote-api.1.19',
+      );
+      if (driver === 'awslogs' && execution) add('ecs.capability.execution-role-awslogs');
+    }
+    if (d.healthCheck !== undefined) add('ecs.capability.container-health-check');
+    if (Array.isArray(d.dependsOn) && d.dependsOn.length > 0) add('ecs.capability.container-ordering');
+    if (Array.isArray(d.secrets) && d.secrets.length > 0) {
+      const arns = d.secrets.map((x) => String(asRecord(x).valueFrom ?? ''));
+      if (arns.some((a) => a.includes(':secretsmanager:')))
+        add('ecs.capability.secrets.asm.environment-variables');
+      if (arns.some((a) => !a.includes(':secretsmanager:')))
+        add('ecs.capability.secrets.ssm.environment-variables');
+    }
+  }
+  return [...names].sort().map((name) => ({ name }));
+}
+
 function validate(input: Record<string, unknown>): void {
   const family = input.family;
   if (typeof family !== 'string' || family === '') throw clientError('Family must not be null or empty.');
@@ -71,10 +116,11 @@ export function registerTaskDefinition(
   validate(input);
   const { tags, ...rest } = input;
   const family = rest.family as string;
-  const containerDefinitions = (rest.containerDefinitions as unknown[]).map((d) => ({
-    ...CONTAINER_DEFAULTS,
-    ...asRecord(d),
-  }));
+  const containerDefinitions = (rest.containerDefinitions as unknown[]).map((d) => {
+    const def = { ...CONTAINER_DEFAULTS, ...asRecord(d) };
+    const ports = Array.isArray(def.portMappings) ? def.portMappings : [];
+    return { ...def, portMappings: ports.map((p) => withPortDefaults(p, rest.networkMode)) };
+  });
   const revisions = state.taskDefinitions.get(family) ?? [];
   const revision = revisions.length + 1;
   const compat = Array.isArray(rest.requiresCompatibilities) ? rest.requiresCompatibilities : [];
@@ -88,6 +134,7 @@ export function registerTaskDefinition(
     compatibilities: compat.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'],
     registeredAt: now,
     registeredBy: `arn:aws:iam::${ACCOUNT_ID}:user/sandbox`,
+    requiresAttributes: requiredAttributes(rest),
   };
   revisions.push(td);
   state.taskDefinitions.set(family, revisions);
@@ -115,7 +162,7 @@ export function taskDefinitionView(td: TaskDefinition): Record<string, unknown> 
     ...td.input,
     revision: td.revision,
     status: td.status,
-    requiresAttributes: [],
+    requiresAttributes: td.requiresAttributes,
     compatibilities: td.compatibilities,
     registeredAt: new Date(td.registeredAt),
     registeredBy: td.registeredBy,

@@ -79,8 +79,18 @@ export function readDeployInputs(read: InputReader): DeployInputs {
     forceNewDeployment,
     runTask,
     keepRevisions,
-    rollback: parseChoice('rollback', read('rollback'), ['auto', 'false'] as const, 'auto'),
+    rollback: readRollback(read),
   };
+}
+
+/**
+ * `auto` is ecs-ship's word; `true` is ECS's own (deploymentCircuitBreaker.rollback, alarms.rollback) and
+ * means the same here, so a user who writes what the ECS docs say is not refused.
+ */
+function readRollback(read: InputReader): 'auto' | 'false' {
+  const raw = read('rollback');
+  const word = parseChoice('rollback', raw, ['auto', 'true', 'false'] as const, 'auto');
+  return word === 'false' ? 'false' : 'auto';
 }
 
 // One DescribeServices call takes at most 10 services; more in one step is a job for a matrix.

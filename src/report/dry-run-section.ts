@@ -1,6 +1,6 @@
 import type { TaskDefinitionDoc } from '../taskdef/load.js';
 import type { RenderedTaskDefinition } from '../taskdef/stage.js';
-import { escapeHtml } from './markdown.js';
+import { code, escapeHtml } from './markdown.js';
 
 /** The dry run's section of the job summary: what would be registered and what it changes. Pure. */
 export function renderDryRunSection(rendered: RenderedTaskDefinition): string {
@@ -9,7 +9,7 @@ export function renderDryRunSection(rendered: RenderedTaskDefinition): string {
   return [
     '## Dry run: nothing was pushed, registered or deployed',
     '',
-    `Compared with \`${rendered.against}\`; rendered file \`${rendered.path}\`.`,
+    `Compared with ${code(rendered.against)}; rendered file ${code(rendered.path)}.`,
     '',
     '<pre>',
     ...diff.map(escapeHtml),

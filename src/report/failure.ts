@@ -1,5 +1,5 @@
 import { describeError, UserError } from '../errors.js';
-import { command } from './log.js';
+import { command, debugLines } from './log.js';
 
 /**
  * What `core.setFailed` does: an `::error::` annotation and a failing exit code. The stack is only for us,
@@ -8,5 +8,5 @@ import { command } from './log.js';
 export function reportFailure(err: unknown): void {
   process.exitCode = 1;
   command('error', describeError(err));
-  if (!(err instanceof UserError) && err instanceof Error && err.stack) command('debug', err.stack);
+  if (!(err instanceof UserError) && err instanceof Error && err.stack) debugLines(err.stack);
 }

@@ -1,4 +1,5 @@
 import type { ScanGateResult } from '../image/ecr/scan.js';
+import { code, escapeMarkdown } from './markdown.js';
 import { SEVERITIES, type Severity } from '../inputs/registry.js';
 
 /** The scan gate's section of the job summary: the verdict and the count per severity. Pure. */
@@ -10,7 +11,7 @@ export function renderScanSection(result: ScanGateResult): string {
       : verdict.kind === 'blocked'
         ? `### ❌ Image scan: ${verdict.blocking} finding(s) at or above ${threshold}, not deployed`
         : `### ⚠️ Image scan gave no verdict`;
-  const lines = [head, '', `Image \`${result.digest}\``, ''];
+  const lines = [head, '', `Image ${code(result.digest)}`, ''];
   if (verdict.kind === 'passed' || verdict.kind === 'blocked') {
     const severities = [
       ...[...SEVERITIES].reverse(),
@@ -19,11 +20,11 @@ export function renderScanSection(result: ScanGateResult): string {
     lines.push(
       '| Severity | Findings |',
       '|---|---|',
-      ...severities.map((s) => `| ${s} | ${verdict.counts[s] ?? 0} |`),
+      ...severities.map((s) => `| ${escapeMarkdown(s)} | ${verdict.counts[s] ?? 0} |`),
       '',
     );
   } else if (verdict.kind === 'unavailable') {
-    lines.push(`Status: ${verdict.reason}`, '');
+    lines.push(`Status: ${escapeMarkdown(verdict.reason)}`, '');
   }
   return lines.join('\n');
 }

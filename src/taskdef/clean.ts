@@ -41,7 +41,12 @@ export function cleanTaskDefinition(td: TaskDefinitionDoc): TaskDefinitionDoc {
 const isEmpty = (v: unknown): boolean =>
   (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 
-function normalizeContainer(container: unknown, awsvpc: boolean): unknown {
+/** The host port ECS would fill in: the container's own with its own network stack, 0 (dynamic) under bridge. */
+function defaultHostPort(networkMode: unknown, containerPort: unknown): unknown {
+  return networkMode === 'awsvpc' || networkMode === 'host' ? containerPort : 0;
+}
+
+function normalizeContainer(container: unknown, networkMode: unknown): unknown {
   if (!isObject(container)) return container;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(container)) {
@@ -55,7 +60,9 @@ function normalizeContainer(container: unknown, awsvpc: boolean): unknown {
         return {
           ...rest,
           ...(protocol === undefined || protocol === 'tcp' ? {} : { protocol }),
-          ...(hostPort === undefined || (awsvpc && hostPort === p['containerPort']) ? {} : { hostPort }),
+          ...(hostPort === undefined || hostPort === defaultHostPort(networkMode, p['containerPort'])
+            ? {}
+            : { hostPort }),
         };
       });
       continue;
@@ -67,17 +74,16 @@ function normalizeContainer(container: unknown, awsvpc: boolean): unknown {
 
 /**
  * The form two task definitions are compared in: both cleaned the same way, with what ECS adds on
- * registration (empty lists, cpu 0, essential true, tcp, awsvpc host ports) folded away and the task's
+ * registration (empty lists, cpu 0, essential true, tcp, default host ports) folded away and the task's
  * cpu/memory as strings, so a file and the revision registered from it compare equal.
  */
 export function comparable(td: TaskDefinitionDoc): TaskDefinitionDoc {
   const clean = cleanTaskDefinition(td);
-  const awsvpc = clean['networkMode'] === 'awsvpc';
   const out: TaskDefinitionDoc = {};
   for (const [key, value] of Object.entries(clean)) {
     if (isEmpty(value)) continue;
     if (key === 'containerDefinitions' && Array.isArray(value)) {
-      out[key] = value.map((c) => normalizeContainer(c, awsvpc));
+      out[key] = value.map((c) => normalizeContainer(c, clean['networkMode']));
     } else if ((key === 'cpu' || key === 'memory') && typeof value === 'number') {
       out[key] = String(value);
     } else {

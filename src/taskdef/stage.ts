@@ -139,7 +139,11 @@ export async function renderStage(
     ? formatChanges(diffTaskDefinitions(plan.current.taskDefinition, taskDefinition))
     : [`+ family ${String(taskDefinition.family)}`];
   if (changes.length === 0) log.info(`No changes against ${against}`);
-  else log.info(`Changes against ${against}:\n${changes.map((c) => `  ${c}`).join('\n')}`);
+  else {
+    // One call per line: each is made inert on its own, and a change's text can never start a line.
+    log.info(`Changes against ${against}:`);
+    for (const c of changes) log.info(`  ${c}`);
+  }
   return { taskDefinition, path, changes, against };
 }
 

@@ -149,3 +149,44 @@ describe('renderJobSummary: the one job summary, for each way a step ends', () =
     expect(md).toBe(failed('ValidationException: bad &lt;img src=x&gt; &#124; \\*x\\* second'));
   });
 });
+
+describe('text from elsewhere cannot break the summary out of its place', () => {
+  const HOSTILE = 'x`\n| injected | row |\r\n<img src=x onerror=alert(1)>\u2028## heading';
+  const sections: Array<[string, string]> = [
+    [
+      'the dry run (path, revision, diff)',
+      renderDryRunSection(rendered({ path: HOSTILE, against: HOSTILE, changes: [HOSTILE] })),
+    ],
+    [
+      'the scan gate (an unknown severity from ECR)',
+      renderScanSection({
+        ...scan('passed'),
+        verdict: { kind: 'passed', counts: { [HOSTILE]: 1 }, blocking: 0 },
+      }),
+    ],
+    [
+      'the scan gate (its reason)',
+      renderScanSection({
+        ...scan('passed'),
+        verdict: { kind: 'unavailable', status: 'FAILED', reason: HOSTILE },
+      }),
+    ],
+    ['a failure line', renderJobSummary({}, context, HOSTILE)],
+    [
+      'the deploy section (service, reason)',
+      deploySection({
+        ...throughRegister,
+        deploy: deployed([
+          serviceOutcome(HOSTILE, rollout({ state: 'FAILED', success: false, reason: HOSTILE })),
+        ]),
+      }),
+    ],
+  ];
+
+  it.each(sections)('%s', (_name, markdown) => {
+    expect(markdown).not.toMatch(/<img/);
+    expect(markdown).not.toMatch(/^\| injected/m);
+    expect(markdown).not.toMatch(/^## heading/m);
+    expect(markdown).not.toMatch(/[\r\u2028]/);
+  });
+});

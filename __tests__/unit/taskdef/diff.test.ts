@@ -140,6 +140,33 @@ describe('diffTaskDefinitions', () => {
     });
   });
 
+  it.each([
+    ['bridge (the default)', undefined, { containerPort: 80, hostPort: 0 }, { containerPort: 80 }],
+    [
+      'bridge, a fixed host port',
+      'bridge',
+      { containerPort: 80, hostPort: 8080 },
+      { containerPort: 80, hostPort: 8080 },
+    ],
+    ['host', 'host', { containerPort: 80, hostPort: 80 }, { containerPort: 80 }],
+    ['awsvpc', 'awsvpc', { containerPort: 80, hostPort: 80 }, { containerPort: 80 }],
+    [
+      'awsvpc, hostPort 0 (not a default there)',
+      'awsvpc',
+      { containerPort: 80, hostPort: 0 },
+      { containerPort: 80, hostPort: 0 },
+    ],
+  ])('folds the host port ECS fills in under %s', (_, networkMode, mapping, folded) => {
+    const td = {
+      ...(networkMode ? { networkMode } : {}),
+      containerDefinitions: [{ name: 'a', portMappings: [mapping] }],
+    };
+    expect(comparable(td)).toEqual({
+      ...(networkMode ? { networkMode } : {}),
+      containerDefinitions: [{ name: 'a', portMappings: [folded] }],
+    });
+  });
+
   it.each(CASES.map((c) => [c.golden, c] as const))(
     'finds every rendered change of %s, and none in a re-render',
     async (_, c) => {

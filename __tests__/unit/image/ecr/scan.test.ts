@@ -201,7 +201,8 @@ describe('scanGateStage and enforceScanGate', () => {
       `Image scan of ${DIGEST} gave no verdict (UNSUPPORTED_IMAGE: The operating system is not supported); deploying anyway (scan-unavailable: warn).`,
     ]);
     expect(renderScanSection(warned)).toContain(
-      'Status: UNSUPPORTED_IMAGE: The operating system is not supported',
+      // Markdown-escaped (ECR's text is not ours): it renders as UNSUPPORTED_IMAGE.
+      'Status: UNSUPPORTED\\_IMAGE: The operating system is not supported',
     );
   });
 
