@@ -6,6 +6,7 @@ import { startEnvironment } from '../sandbox/environment.js';
 import { planEcr, publishInEcr } from '../src/image/ecr/plan.js';
 import { parseImageSource } from '../src/inputs/image-source.js';
 import { figure, type Figure } from './results-file.js';
+import { SANDBOX_USER } from '../sandbox/iam.js';
 
 const sha = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
@@ -67,7 +68,7 @@ export async function promoteFigures(): Promise<Figure[]> {
     const ecr = new ECRClient({
       region: 'us-east-1',
       endpoint: aws.endpoint,
-      credentials: { accessKeyId: 'AKIABENCH', secretAccessKey: 'bench' },
+      credentials: SANDBOX_USER,
     });
     const image = `${registry.host}/bench@${pushed.digest}`;
     const source = parseImageSource(image);

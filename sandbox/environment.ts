@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDockerd, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
+import { SANDBOX_USER } from './iam.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
@@ -14,14 +15,17 @@ export interface Environment {
   aws: AwsSandbox;
   /**
    * Env vars for running the action against this: AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_ECR,
-   * AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_CODEDEPLOY,
-   * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
+   * AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL_STS,
+   * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (SANDBOX_USER's), AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
    * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker); with `github`
    * also the runner's GITHUB_* variables (GITHUB_API_URL …, GITHUB_EVENT_PATH of a push) and
    * ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN.
    */
   env: Record<string, string>;
-  /** With `github`: the GitHub REST subset and the OIDC issuer; `github.token` is a write GITHUB_TOKEN. */
+  /**
+   * With `github`: the GitHub REST subset and the OIDC issuer; `github.token` is a write GITHUB_TOKEN. The
+   * issuer is an IAM OIDC provider of the AWS sandbox (audience sts.amazonaws.com) for roles to trust.
+   */
   github: GitHubSandbox | undefined;
   stop(): Promise<void>;
 }
@@ -83,14 +87,18 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
     const github = opts.github
       ? await startGitHubSandbox(opts.github === true ? {} : opts.github)
       : undefined;
-    if (github) stops.push(() => github.close());
+    if (github) {
+      stops.push(() => github.close());
+      aws.iam.addOidcProvider(github.oidc.issuer);
+    }
     const env: Record<string, string> = {
       AWS_ENDPOINT_URL_ECS: aws.endpoint,
       AWS_ENDPOINT_URL_ECR: aws.endpoint,
       AWS_ENDPOINT_URL_ECR_PUBLIC: aws.endpoint,
       AWS_ENDPOINT_URL_CODEDEPLOY: aws.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-      AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
+      AWS_ENDPOINT_URL_STS: aws.endpoint,
+      AWS_ACCESS_KEY_ID: SANDBOX_USER.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_USER.secretAccessKey,
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
       DOCKER_CONFIG: dockerConfig,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseQuery, queryError, queryResponse, type QueryService } from './query.js';
 
 /** An AWS service error: HTTP 400 with the code in both the header and the body, as the SDK expects. */
 export class AwsError extends Error {
@@ -35,17 +36,29 @@ export function invalidParameter(message: string): AwsError {
   return new AwsError('InvalidParameterException', message);
 }
 
-export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy';
+export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy' | 'sts';
+
+/** The request as it arrived, for checking its SigV4 signature by signing it again (sigv4.ts). */
+export interface WireRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export interface RequestContext {
   service: Service;
+  protocol: 'json' | 'query';
   operation: string;
   region: string;
-  /** Kept so tests can simulate AccessDenied for one set of credentials. */
+  /** From the Authorization header; undefined for an unsigned call (AssumeRoleWithWebIdentity). */
   accessKeyId: string | undefined;
   /** As the SDK sends it: names the SDK, the client and the runtime (`md/nodejs#24.…`). */
   userAgent: string;
+  /** The JSON body, or a Query request's parameters (query.ts shapes). */
   body: Record<string, unknown>;
+  wire: WireRequest;
 }
 
 const TARGET_PREFIXES: Record<string, Service> = {
@@ -55,11 +68,35 @@ const TARGET_PREFIXES: Record<string, Service> = {
   CodeDeploy_20141006: 'codedeploy',
 };
 
-/** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, ...` -> key id and region. */
-function parseAuthorization(header: string | undefined): { accessKeyId?: string; region?: string } {
-  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(header ?? '');
+/**
+ * Query services by their signing name (the credential scope's service) and API version: an unsigned
+ * call (AssumeRoleWithWebIdentity) has no scope, so the version tells. ELBv2 is one more row.
+ */
+const QUERY_SERVICES: (QueryService & { service: Service; signingName: string })[] = [
+  {
+    service: 'sts',
+    signingName: 'sts',
+    version: '2011-06-15',
+    xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  },
+];
+
+/** What a Query service calls the errors the JSON services share (auth, access). */
+const QUERY_CODES: Record<string, string> = {
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  AccessDeniedException: 'AccessDenied',
+};
+
+/** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, ...` -> key id, region, service. */
+function parseAuthorization(header: string | undefined): {
+  accessKeyId?: string;
+  region?: string;
+  signingName?: string;
+} {
+  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\//.exec(header ?? '');
   if (!m) return {};
-  return { accessKeyId: m[1] as string, region: m[2] as string };
+  return { accessKeyId: m[1] as string, region: m[2] as string, signingName: m[3] as string };
 }
 
 /** Dates go out as epoch seconds, the AWS JSON 1.1 timestamp format; undefined keys are dropped. */
@@ -100,18 +137,20 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  route: (ctx: RequestContext) => Promise<unknown>,
-): Promise<void> {
-  const raw = await readBody(req);
-  if (req.method !== 'POST')
-    throw new AwsError('UnknownOperationException', `${req.method} is not supported`);
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const [prefix, operation] = target.split('.');
-  const service = TARGET_PREFIXES[prefix ?? ''];
-  if (!service || !operation) throw new AwsError('UnknownOperationException', `Unknown target '${target}'`);
+function wireRequest(req: IncomingMessage, raw: string): WireRequest {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = String(v);
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers,
+    body: raw,
+  };
+}
+
+function parseJsonBody(raw: string): Record<string, unknown> {
   let body: unknown;
   try {
     body = raw.trim() === '' ? {} : JSON.parse(raw);
@@ -121,19 +160,75 @@ async function handle(
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new AwsError('SerializationException', 'Request body must be a JSON object');
   }
+  return body as Record<string, unknown>;
+}
+
+/** The Query service a form-encoded POST is for, or undefined when it is not one. */
+function queryServiceOf(req: IncomingMessage, raw: string, signingName: string | undefined) {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return undefined;
+  const version = new URLSearchParams(raw).get('Version');
+  return QUERY_SERVICES.find((q) => (signingName ? q.signingName === signingName : q.version === version));
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: (ctx: RequestContext) => Promise<unknown>,
+): Promise<void> {
+  const raw = await readBody(req);
+  if (req.method !== 'POST')
+    throw new AwsError('UnknownOperationException', `${req.method} is not supported`);
   const auth = parseAuthorization(req.headers.authorization);
-  const result = await route({
-    service,
-    operation,
+  const common = {
     region: auth.region ?? 'us-east-1',
     accessKeyId: auth.accessKeyId,
     userAgent: String(req.headers['user-agent'] ?? ''),
-    body: body as Record<string, unknown>,
-  });
+    wire: wireRequest(req, raw),
+  };
+  const query = queryServiceOf(req, raw, auth.signingName);
+  if (query) {
+    const parsed = parseQuery(raw);
+    const requestId = crypto.randomUUID();
+    try {
+      const result = await route({
+        ...common,
+        service: query.service,
+        protocol: 'query',
+        operation: parsed.action,
+        body: parsed.params,
+      });
+      sendXml(res, 200, queryResponse(query, parsed.action, result ?? {}, requestId), requestId);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      const code = QUERY_CODES[err.code] ?? err.code;
+      const status =
+        err.status === 400 && /^(InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied)$/.test(code)
+          ? 403
+          : err.status;
+      sendXml(res, status, queryError(query, { code, message: err.message, status }, requestId), requestId);
+    }
+    return;
+  }
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const [prefix, operation] = target.split('.');
+  const service = TARGET_PREFIXES[prefix ?? ''];
+  if (!service || !operation) throw new AwsError('UnknownOperationException', `Unknown target '${target}'`);
+  const body = parseJsonBody(raw);
+  const result = await route({ ...common, service, protocol: 'json', operation, body });
   send(res, 200, toWire(result ?? {}));
 }
 
-/** One HTTP server speaking AWS JSON 1.1 for every service in `TARGET_PREFIXES`, on a free loopback port. */
+function sendXml(res: ServerResponse, status: number, text: string, requestId: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(text);
+}
+
+/** One HTTP server speaking AWS JSON 1.1 (`TARGET_PREFIXES`) and the Query protocol (`QUERY_SERVICES`), on a free loopback port. */
 export async function listen(
   route: (ctx: RequestContext) => Promise<unknown>,
 ): Promise<{ server: Server; endpoint: string }> {

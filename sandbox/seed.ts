@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SANDBOX_USER } from './iam.js';
 
 /** An ECS client for the sandbox, as the action itself would build one from the environment. */
 export function sandboxEcs(env: Record<string, string>): ECSClient {
@@ -17,8 +18,8 @@ export function sandboxEcs(env: Record<string, string>): ECSClient {
     region: env.AWS_REGION ?? 'us-east-1',
     ...(env.AWS_ENDPOINT_URL_ECS ? { endpoint: env.AWS_ENDPOINT_URL_ECS } : {}),
     credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'x',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'x',
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? SANDBOX_USER.accessKeyId,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? SANDBOX_USER.secretAccessKey,
     },
   });
 }

@@ -17,7 +17,9 @@ import { taskDefinitionView } from './ecs/taskdefs.js';
 import { serviceDeploymentView, serviceView, taskView } from './ecs/views.js';
 import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
 import { AwsError, closeServer, listen, type RequestContext, type Service } from './http.js';
+import { accessDeniedFor, Iam, type Principal } from './iam.js';
 import { checkImage } from './images.js';
+import { handleSts } from './sts.js';
 import { missingAnswer, Outages, type Missing, type Outage } from './outages.js';
 
 interface RequestLogEntry {
@@ -26,6 +28,10 @@ interface RequestLogEntry {
   write: boolean;
   at: Date;
   userAgent: string;
+  /** The access key that signed the call (undefined: unsigned, as AssumeRoleWithWebIdentity may be). */
+  accessKeyId: string | undefined;
+  /** Who that key belongs to, once the signature checked out: a user's or an assumed role's ARN. */
+  principal?: string;
   /** The error the sandbox answered with instead of handling the call (faults, denied). */
   fault?: string;
 }
@@ -46,6 +52,8 @@ interface SandboxState {
   ecrPublic: EcrPublicState;
   /** CodeDeploy: applications, deployment groups, deployments, and the Install timeout (see codedeploy.ts). */
   codeDeploy: CodeDeployState;
+  /** Users, roles, OIDC providers and STS sessions: every call's signature is checked against them. */
+  iam: Iam;
   /** Each region is separate, as in AWS; created on first use. */
   region(name: string): EcsState;
   /** Every task the service ever started, stopped ones included, oldest first. */
@@ -61,7 +69,7 @@ function stateViews(
   ecs: EcsState,
   ecr: EcrState,
   region: (name: string) => EcsState,
-): Omit<SandboxState, 'ecrPublic' | 'codeDeploy'> {
+): Omit<SandboxState, 'ecrPublic' | 'codeDeploy' | 'iam'> {
   const findService = (name: string, cluster = 'default') => ecs.clusters.get(cluster)?.services.get(name);
   return {
     ecs,
@@ -96,6 +104,8 @@ export interface AwsSandbox {
   /** Sandbox seconds per real second. */
   timeScale: number;
   state: SandboxState;
+  /** Shortcut for `state.iam`: `sandbox.iam.addRole(...)`, `sandbox.iam.sessionLifetime = 300`. */
+  iam: Iam;
   /**
    * Lets a test fail chosen calls, e.g. AccessDenied for one access key id:
    * `sandbox.intercept = (ctx) => ctx.accessKeyId === 'AKIDDENIED' ? new AwsError('AccessDeniedException', '...') : undefined`.
@@ -140,14 +150,7 @@ function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
-function accessDenied(ctx: RequestContext): AwsError {
-  const action = `${ctx.service}:${ctx.operation}`;
-  return new AwsError(
-    'AccessDeniedException',
-    `User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: ${action} on resource: * ` +
-      `because no identity-based policy allows the ${action} action`,
-  );
-}
+const iamAction = (ctx: RequestContext): string => `${ctx.service}:${ctx.operation}`;
 
 /** mulberry32: the same faults in the same order for the same calls, so a failing run can be replayed. */
 function seededRandom(seed: number): () => number {
@@ -175,6 +178,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   const ecrPublic = newEcrPublicState();
   const codeDeploy = newCodeDeployState();
   const requests: RequestLogEntry[] = [];
+  const iam = new Iam(timeScale);
 
   const ports = {
     checkImages(task: Task): void {
@@ -206,7 +210,8 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     requests,
     writes: () => requests.filter((r) => r.write),
     timeScale,
-    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic, codeDeploy },
+    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic, codeDeploy, iam },
+    iam,
     intercept: undefined,
     faults: undefined,
     denied: new Set(),
@@ -224,9 +229,9 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   const outages = new Outages();
   const random = seededRandom(1);
   let faultCount = 0;
-  const injected = (ctx: RequestContext): AwsError | undefined => {
+  const injected = (ctx: RequestContext, caller: Principal | undefined): AwsError | undefined => {
     const f = sandbox.faults;
-    if (sandbox.denied.has(ctx.operation)) return accessDenied(ctx);
+    if (sandbox.denied.has(ctx.operation)) return accessDeniedFor(caller?.arn ?? '', iamAction(ctx));
     if (!f || !(f.services ?? ['ecs']).includes(ctx.service) || random() >= f.rate) return undefined;
     return faultCount++ % 2 === 0
       ? new AwsError('ThrottlingException', 'Rate exceeded')
@@ -234,7 +239,8 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   };
 
   // What the sandbox answers when nothing is broken.
-  const handle = async (ctx: RequestContext): Promise<unknown> => {
+  const handle = async (ctx: RequestContext, caller: Principal | undefined): Promise<unknown> => {
+    if (ctx.service === 'sts') return handleSts(iam, ctx, caller, now());
     if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, now());
     if (ctx.service === 'codedeploy') return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, now());
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, now());
@@ -247,9 +253,19 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       write: isWrite(ctx.operation),
       at: new Date(),
       userAgent: ctx.userAgent,
+      accessKeyId: ctx.accessKeyId,
     };
     requests.push(entry);
-    const denied = sandbox.intercept?.(ctx) ?? injected(ctx);
+    let caller: Principal | undefined;
+    try {
+      caller = await iam.authenticate(ctx, now());
+      if (caller) entry.principal = caller.arn;
+      iam.authorize(caller, iamAction(ctx));
+    } catch (err) {
+      if (err instanceof AwsError) entry.fault = err.code;
+      throw err;
+    }
+    const denied = sandbox.intercept?.(ctx) ?? injected(ctx, caller);
     if (denied) {
       entry.fault = denied.code;
       throw denied;
@@ -261,7 +277,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       entry.fault = broken instanceof AwsError ? broken.code : broken.message;
       throw broken;
     }
-    const result = await handle(ctx);
+    const result = await handle(ctx, caller);
     outages.answered(sandbox.outage, ctx, now());
     return result;
   };

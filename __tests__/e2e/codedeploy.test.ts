@@ -12,6 +12,7 @@ import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { errorLines, lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
 import { sandboxEcs, waitSteady } from '../../sandbox/seed.js';
+import { SANDBOX_USER } from '../../sandbox/iam.js';
 
 /**
  * A service with the CODE_DEPLOY deployment controller, deployed by the bundled action run as the runner
@@ -36,7 +37,7 @@ beforeAll(async () => {
   codeDeploy = new CodeDeployClient({
     region: 'us-east-1',
     endpoint: environment.env.AWS_ENDPOINT_URL_CODEDEPLOY ?? '',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+    credentials: SANDBOX_USER,
   });
   await codeDeploy.send(new CreateApplicationCommand({ applicationName: 'shop', computePlatform: 'ECS' }));
 }, 60_000);

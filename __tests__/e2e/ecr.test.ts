@@ -7,6 +7,7 @@ import { startEnvironment, type Environment } from '../../sandbox/environment.js
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { callsOf, errorLines, runAction } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import { SANDBOX_USER } from '../../sandbox/iam.js';
 
 let environment: Environment;
 let ecs: ECSClient;
@@ -73,7 +74,7 @@ describe('build once, promote the same digest by tag inside ECR', () => {
     const ecr = new ECRClient({
       region: 'us-east-1',
       endpoint: environment.aws.endpoint,
-      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'x' },
+      credentials: SANDBOX_USER,
     });
     const { imageDetails } = await ecr.send(new DescribeImagesCommand({ repositoryName: 'promo' }));
     expect(imageDetails?.map((d) => [d.imageDigest, [...(d.imageTags ?? [])].sort()])).toEqual([

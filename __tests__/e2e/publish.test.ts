@@ -13,6 +13,7 @@ import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandb
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
 import { indexTar } from '../../src/image/oci/tar.js';
 import { startBearerFront, startFront, writeOciLayout, type Front } from './publish-helpers.js';
+import { SANDBOX_USER } from '../../sandbox/iam.js';
 
 const exec = promisify(execFile);
 
@@ -36,8 +37,8 @@ beforeAll(async () => {
   env = {
     AWS_ENDPOINT_URL_ECS: aws.endpoint,
     AWS_ENDPOINT_URL_ECR: aws.endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-    AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
+    AWS_ACCESS_KEY_ID: SANDBOX_USER.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SANDBOX_USER.secretAccessKey,
     AWS_REGION: 'us-east-1',
     ...docker.env,
   };

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { missingTools, startEnvironment } from '../../sandbox/environment.js';
+import { signedFetch } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -38,6 +39,7 @@ describe('startEnvironment', () => {
         'AWS_ENDPOINT_URL_ECR',
         'AWS_ENDPOINT_URL_ECR_PUBLIC',
         'AWS_ENDPOINT_URL_ECS',
+        'AWS_ENDPOINT_URL_STS',
         'AWS_REGION',
         'AWS_SECRET_ACCESS_KEY',
         'DOCKER_CONFIG',
@@ -135,9 +137,9 @@ async function startCli() {
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   const env: Record<string, string> = {};
   for await (const line of createInterface({ input: child.stdout })) {
+    if (line === 'READY') break;
     const [key, ...value] = line.split('=');
     env[key ?? ''] = value.join('=');
-    if (Object.keys(env).length === 7) break;
   }
   // The banner goes to stderr after the env lines.
   const until = Date.now() + 5000;
@@ -170,11 +172,11 @@ describe('sandbox/cli.ts', () => {
     const { child, env, registryHost, exited } = await startCli();
     afterKill(child);
     expect(env.AWS_REGION).toBe('us-east-1');
-    const ping = await fetch(env.AWS_ENDPOINT_URL_ECS ?? '', {
-      method: 'POST',
-      headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
-      body: '{}',
-    });
+    const ping = await signedFetch(
+      env.AWS_ENDPOINT_URL_ECS ?? '',
+      'AmazonEC2ContainerServiceV20141113.ListClusters',
+      '{}',
+    );
     expect(await ping.json()).toEqual({
       clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'],
     });

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { SANDBOX_USER } from '../../sandbox/iam.js';
+import { Sha256 } from '../../sandbox/sigv4.js';
 import type { RegistryProcess } from '../../sandbox/registry.js';
 
 const sha256 = (data: Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -80,14 +83,42 @@ export async function eventually<T>(check: () => Promise<T | undefined>, limitMs
   }
 }
 
-/** The access key every sandbox test signs with (tests that deny one key name it). */
-export const TEST_ACCESS_KEY = 'AKIDSANDBOXTEST';
+/** The access key every sandbox test signs with (tests that deny one key name it): SANDBOX_USER's. */
+export const TEST_ACCESS_KEY = SANDBOX_USER.accessKeyId;
 
 /** SDK client settings that reach a sandbox, for any of its services' clients. */
 export function sandboxClientConfig(endpoint: string) {
   return {
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: 'secret' },
+    credentials: { accessKeyId: SANDBOX_USER.accessKeyId, secretAccessKey: SANDBOX_USER.secretAccessKey },
   };
+}
+
+/**
+ * A raw AWS JSON request (for bodies the SDK would never send), SigV4-signed with SANDBOX_USER's keys by
+ * the SDK's own signer, since the sandbox refuses unsigned calls as AWS does.
+ */
+export async function signedFetch(endpoint: string, target: string, body: string): Promise<Response> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({
+    credentials: SANDBOX_USER,
+    region: 'us-east-1',
+    service: 'ecs',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: {
+      host: url.host,
+      'x-amz-target': target,
+      'content-type': 'application/x-amz-json-1.1',
+    },
+    body,
+  });
+  return fetch(endpoint, { method: 'POST', headers: signed.headers, body });
 }

@@ -22,7 +22,7 @@ import {
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { AwsError } from '../../sandbox/http.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
-import { eventually, pushTinyImage, sandboxClientConfig, TEST_ACCESS_KEY } from './helpers.js';
+import { eventually, pushTinyImage, sandboxClientConfig, signedFetch, TEST_ACCESS_KEY } from './helpers.js';
 
 let registry: RegistryProcess;
 let sandbox: AwsSandbox;
@@ -278,11 +278,7 @@ describe('errors the SDK parses into named exceptions', () => {
       'UnknownOperationException',
     ],
   ])('%s gives a 400 with its error code', async (_label, target, body, code) => {
-    const res = await fetch(sandbox.endpoint, {
-      method: 'POST',
-      headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' },
-      body,
-    });
+    const res = await signedFetch(sandbox.endpoint, target, body);
     expect([
       res.status,
       res.headers.get('x-amzn-errortype'),
