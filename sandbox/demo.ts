@@ -1,7 +1,7 @@
 // `npm run demo`: a full deploy against the local sandbox, shown as the Actions log would show it.
 import { missingTools, startEnvironment } from './environment.js';
 import { runAction } from './runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from './seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, seedService, waitSteady } from './seed.js';
 
 // The action runs on node24; this machine's node 20 would make the SDK warn about its own future.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -22,6 +22,8 @@ try {
   console.log('== Seeding service "web" (2 tasks of nginx) in the sandbox');
   await seedService(ecs, { service: 'web', desiredCount: 2, circuitBreaker: true });
   await waitSteady(ecs, 'web');
+  console.log('== Creating the ECR repository "web"');
+  await createRepositories(environment.env, 'web');
   console.log('== Building the image demo-app:latest in the sandbox dockerd');
   await buildTinyImage(environment.env, 'demo-app:latest', `built ${new Date().toISOString()}`);
 

@@ -9,7 +9,13 @@ import { promisify } from 'node:util';
 import { startDockerd, type DockerDaemon } from '../../sandbox/dockerd.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
 import { indexTar } from '../../src/image/oci/tar.js';
 import { startBearerFront, startFront, writeOciLayout, type Front } from './publish-helpers.js';
@@ -43,6 +49,8 @@ beforeAll(async () => {
     ...docker.env,
   };
   ecs = sandboxEcs(env);
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(env, 'archive', 'copied', 'denied', 'flaky', 'layout', 'multi');
   work = await mkdtemp(join(tmpdir(), 'ecs-ship-publish-'));
 }, 60_000);
 

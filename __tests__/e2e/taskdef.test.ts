@@ -10,13 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
 
 let environment: Environment;
 let ecs: ECSClient;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 20, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(environment.env, 'preview');
   ecs = sandboxEcs(environment.env);
 }, 60_000);
 
