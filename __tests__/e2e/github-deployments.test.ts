@@ -7,7 +7,7 @@ import { startEnvironment, type Environment } from '../../sandbox/environment.js
 import type { GitHubSandbox } from '../../sandbox/github/server.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, runAction } from '../../sandbox/runner.js';
-import { sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import { createRepositories, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /** GitHub deployments (input `environment`) and promotion from one (`image: deployment:ENV`), as the runner runs the bundle. */
@@ -20,6 +20,7 @@ let digest: string;
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 10, docker: false, github: true });
   ecs = sandboxEcs(environment.env);
+  await createRepositories(environment.env, 'api');
   layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-gh-')), 'layout');
   digest = await writeOciLayout(layout, 'v1', [{ os: 'linux', architecture: 'amd64', layers: [20_000] }]);
   for (const service of ['api-staging', 'api-production', 'api-fork']) {
