@@ -7,6 +7,7 @@ import { SANDBOX_USER } from './iam.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
+import { checkAgainstModels } from './model-check.js';
 import { startAwsSandbox, type AwsSandbox } from './server.js';
 
 export interface Environment {
@@ -37,6 +38,11 @@ export interface EnvironmentOptions {
   durations?: Partial<Durations>;
   /** Also start the GitHub sandbox (REST API, ID-token endpoint, issuer); options or `true`. */
   github?: boolean | GitHubSandboxOptions;
+  /**
+   * On stop(), check every answer the AWS sandbox gave against botocore's AWS models (model-check.py) and
+   * fail with the findings: a sandbox kinder than AWS would let a test pass that real AWS fails. Default on.
+   */
+  modelCheck?: boolean;
 }
 
 const TOOLS: [string[], string][] = [
@@ -84,6 +90,15 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       ...(opts.durations === undefined ? {} : { durations: opts.durations }),
     });
     stops.push(() => aws.close());
+    if (opts.modelCheck ?? true) {
+      // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.
+      stops.push(async () => {
+        const findings = await checkAgainstModels(aws.answers);
+        if (findings.length > 0) {
+          throw new Error(`The AWS sandbox answered outside the AWS models:\n${findings.join('\n')}`);
+        }
+      });
+    }
     const github = opts.github
       ? await startGitHubSandbox(opts.github === true ? {} : opts.github)
       : undefined;
