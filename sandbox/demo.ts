@@ -1,4 +1,5 @@
 // `npm run demo`: a full deploy against the local sandbox, shown as the Actions log would show it.
+import { daemonNeeded, isRoot, probeDockerDaemon } from './dockerd.js';
 import { missingTools, startEnvironment } from './environment.js';
 import { runAction } from './runner.js';
 import { buildTinyImage, createRepositories, sandboxEcs, seedService, waitSteady } from './seed.js';
@@ -6,11 +7,17 @@ import { buildTinyImage, createRepositories, sandboxEcs, seedService, waitSteady
 // The action runs on node24; this machine's node 20 would make the SDK warn about its own future.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const missing = missingTools();
+// A daemon that already answers (a GitHub-hosted runner's, a desktop's) is used; only root can start one.
+const daemon = await probeDockerDaemon();
+if (!daemon.answers && !isRoot()) {
+  console.error(`npm run demo: ${daemonNeeded(daemon)}`);
+  process.exit(1);
+}
+const missing = missingTools({ dockerd: !daemon.answers });
 if (missing.length > 0) {
-  console.error(
-    `The demo needs ${missing.join(', ')}: sudo apt-get install -y docker-registry docker.io apache2-utils`,
-  );
+  const packages = ['docker-registry', 'docker.io', 'apache2-utils'];
+  const root = isRoot() ? '' : 'as root: ';
+  console.error(`The demo needs ${missing.join(', ')}: ${root}apt-get install -y ${packages.join(' ')}`);
   process.exit(1);
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDockerd, type DockerDaemon } from './dockerd.js';
+import { openDockerDaemon, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { SANDBOX_USER } from './iam.js';
 import { which } from './proc.js';
@@ -48,14 +48,19 @@ export interface EnvironmentOptions {
 const TOOLS: [string[], string][] = [
   [['docker-registry', 'registry'], 'docker-registry (apt-get install docker-registry)'],
   [['htpasswd'], 'htpasswd (apt-get install apache2-utils)'],
-  [['dockerd'], 'dockerd (apt-get install docker.io)'],
   [['docker'], 'docker (apt-get install docker.io)'],
+  [['dockerd'], 'dockerd (apt-get install docker.io)'],
 ];
 
-/** What startEnvironment needs and this machine lacks, checked by file existence. */
-export function missingTools(opts: { docker?: boolean } = {}): string[] {
-  const wanted = opts.docker === false ? TOOLS.slice(0, 2) : TOOLS;
-  return wanted.filter(([names]) => !names.some((n) => which(n))).map(([, label]) => label);
+/**
+ * What startEnvironment needs and this machine lacks, checked by file existence. `dockerd: false` when a
+ * daemon already answers: then only the docker CLI is needed.
+ */
+export function missingTools(opts: { docker?: boolean; dockerd?: boolean } = {}): string[] {
+  const count = opts.docker === false ? 2 : opts.dockerd === false ? 3 : 4;
+  return TOOLS.slice(0, count)
+    .filter(([names]) => !names.some((n) => which(n)))
+    .map(([, label]) => label);
 }
 
 export async function startEnvironment(
@@ -76,7 +81,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
     // The registry and dockerd start in parallel: dockerd takes the longest.
     const [registry, docker] = await Promise.all([
       startRegistry().then((r) => (stops.push(r.stop), r)),
-      withDocker ? startDockerd().then((d) => (stops.push(d.stop), d)) : Promise.resolve(undefined),
+      withDocker ? openDockerDaemon().then((d) => (stops.push(d.stop), d)) : Promise.resolve(undefined),
     ]);
     let dockerConfig = docker?.env.DOCKER_CONFIG;
     if (!dockerConfig) {

@@ -170,3 +170,59 @@ describe('keys that expire during the rollout', () => {
     }
   }, 120_000);
 });
+
+describe('refusals name the fix, in one line, before any write', () => {
+  const refused = async (service: string, inputs: Record<string, string>, env = oidcEnv) => {
+    const { main, calls } = await deploy(
+      service,
+      { containers: `${service}=public.ecr.aws/nginx/nginx:1.27`, ...inputs },
+      { env },
+    );
+    expect(main.code).not.toBe(0);
+    expect(calls.filter((r) => r.write && r.service !== 'sts')).toEqual([]);
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    return errors[0] ?? '';
+  };
+
+  it('no id-token permission: names `permissions: id-token: write`', async () => {
+    const { ACTIONS_ID_TOKEN_REQUEST_URL: _url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: _token, ...env } = oidcEnv;
+    const line = await refused('no-token', { 'role-to-assume': ROLE }, env);
+    expect(line).toMatch(
+      /^::error::Input 'role-to-assume' needs a GitHub ID token.*`permissions: id-token: write`/,
+    );
+  }, 60_000);
+
+  it('a wrong audience: quotes the claims and what the OIDC provider must list', async () => {
+    const line = await refused('wrong-aud', { 'role-to-assume': ROLE, audience: 'https://github.com/org' });
+    expect(line).toContain('STS refused the GitHub ID token for arn:aws:iam::123456789012:role/deploy');
+    expect(line).toContain(
+      "sub 'repo:org/app:ref:refs/heads/main', aud 'https://github.com/org', repository 'org/app', ref 'refs/heads/main'",
+    );
+    expect(line).toMatch(/must list 'https:\/\/github.com\/org' as an audience/);
+    expect(line).not.toMatch(/eyJ/);
+  }, 60_000);
+
+  it('a sub the trust policy does not admit: quotes the claims and the condition that would', async () => {
+    const line = await refused('wrong-sub', {
+      'role-to-assume': 'arn:aws:iam::123456789012:role/other-repo',
+    });
+    const host = environment.github.oidc.issuer.replace(/^http:\/\//, '');
+    expect(line).toContain('AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    expect(line).toContain("sub 'repo:org/app:ref:refs/heads/main', aud 'sts.amazonaws.com'");
+    expect(line).toContain(`"${host}:sub": "repo:org/app:ref:refs/heads/main"`);
+  }, 60_000);
+});
+
+describe('an assumed role without a permission', () => {
+  it('names the IAM action and the role', async () => {
+    const { main } = await deploy('no-update', {
+      containers: 'no-update=public.ecr.aws/nginx/nginx:1.27',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/no-update',
+    });
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/allow ecs:UpdateService/);
+    expect(errors[0]).toContain('assumed-role/no-update/');
+  }, 60_000);
+});

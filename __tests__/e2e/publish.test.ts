@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDockerd, type DockerDaemon } from '../../sandbox/dockerd.js';
+import { openDockerDaemon, type DockerDaemon } from '../../sandbox/dockerd.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
 import {
@@ -34,7 +34,7 @@ let env: Record<string, string>;
 let work: string;
 
 beforeAll(async () => {
-  [registry, docker] = await Promise.all([startRegistry(), startDockerd()]);
+  [registry, docker] = await Promise.all([startRegistry(), openDockerDaemon()]);
   front = await startFront(registry.url);
   aws = await startAwsSandbox({
     registry: { url: front.url, host: front.host, username: registry.username, password: registry.password },
