@@ -39,6 +39,8 @@ async function seedTagged(service: string): Promise<string> {
       networkMode: 'awsvpc',
       cpu: '512',
       memory: '1024',
+      // Fargate runs awslogs with the task execution role (the plan refuses the task definition without it).
+      executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
       tags: [
         { key: 'team', value: 'shop' },
         { key: 'cost-center', value: '' },
@@ -289,6 +291,7 @@ describe('a task-definition file round trip against what ECS fills in', () => {
           requiresCompatibilities: [launchType],
           cpu: '256',
           memory: '512',
+          executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
           containerDefinitions: [
             {
               name: 'web',

@@ -1,5 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Logger } from '../report/log.js';
+import type { Service } from '@aws-sdk/client-ecs';
+import { findIncompatibilities, type CompatibilityFacts } from './compatibility.js';
 import { findLimitMistakes } from './limits.js';
 import type { TaskDefinitionDoc } from './load.js';
 import { describeUnknownKey, findUnknownKeys } from './validate.js';
@@ -64,4 +66,16 @@ export function checkTaskDefinition(
 export function checkLimits(rendered: TaskDefinitionDoc, source: string, log: Logger): void {
   const mistakes = findLimitMistakes(rendered).map(describeMistake);
   if (mistakes.length > 0) fail(source, mistakes, log);
+}
+
+/** Whether the task definition can run on the services it is deployed to; every mismatch before any write. */
+export function checkCompatibility(
+  rendered: TaskDefinitionDoc,
+  source: string,
+  services: Service[],
+  facts: CompatibilityFacts,
+  log: Logger,
+): void {
+  const lines = findIncompatibilities(rendered, services, facts);
+  if (lines.length > 0) fail(source, lines, log);
 }

@@ -23,6 +23,8 @@ export interface TaskDefinitionPlan {
   current: { arn: string; taskDefinition: TaskDefinitionDoc } | undefined;
   /** The family to register under when not the base's own (a preview's `{family}-pr-{number}`). */
   family: string | undefined;
+  /** Rendered with a stand-in for the pushed image: what the plan's checks read. */
+  preview: TaskDefinitionDoc;
 }
 
 // As long as the digest reference a push gives (registry/repository@sha256:…), so the size check counts it.
@@ -62,20 +64,20 @@ export async function planTaskDefinition(
   const containers = resolveContainers(base, inputs.containers);
   // A trial render surfaces every remaining mistake (say, log options for a container without a
   // logConfiguration, or a cpu input Fargate does not take) now, before anything is pushed.
-  const trial = renderTaskDefinition(base, {
+  const preview = renderTaskDefinition(base, {
     containers,
     image: PENDING_IMAGE,
     images: inputs.images,
     changes: inputs.changes,
   });
-  checkLimits(trial, loaded.source, log);
+  checkLimits(preview, loaded.source, log);
   const family = service.familyFor?.(String(base.family ?? ''));
   log.info(`Task definition: ${loaded.source}${family ? ` (registered as family ${family})` : ''}`);
   log.info(`Service runs: ${current?.arn ?? '(no service yet)'}`);
   log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
-  return { base, source: loaded.source, containers, inputs, current, family };
+  return { base, source: loaded.source, containers, inputs, current, family, preview };
 }
 
 /** The rendered task definition, where it was written, and what it changes against the current revision. */
