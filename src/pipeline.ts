@@ -4,6 +4,7 @@ import { roleCredentials } from './aws/credentials.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { revisionName } from './aws/arn.js';
 import { describeError, UserError } from './errors.js';
+import { prepareNetwork } from './network.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
 import { pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
@@ -38,6 +39,7 @@ export async function ship(inputs: Inputs): Promise<void> {
 
 /** The stages in order; undefined for a dry run, which stops before the first write. */
 async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  await prepareNetwork();
   if (given.role) await assumeRole(given);
   const { ecs, ecr } = createClients(given.awsRegion);
   // GitHub (and @actions/github) only when `environment` or `preview` asks for it.
