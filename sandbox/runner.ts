@@ -79,6 +79,8 @@ async function runEntry(
     echo?: boolean;
     /** Before the entry, e.g. `--import` of a module that records what the step loads (bench/). */
     nodeArgs?: string[];
+    /** Variables the runner would not set either, e.g. AWS_EC2_METADATA_DISABLED for a step with no AWS. */
+    unsetEnv?: string[];
   },
 ): Promise<StepResult> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
@@ -99,6 +101,7 @@ async function runEntry(
     ...options.env,
     ...inputEnv(options.inputs ?? {}),
   };
+  for (const name of options.unsetEnv ?? []) delete env[name];
   const startedAt = Date.now();
   const child = spawn(node24(), [...(options.nodeArgs ?? []), join(DIST, entry)], { env, cwd: workDir });
   let stdout = '';
@@ -134,6 +137,7 @@ export async function runAction(options: {
   post?: boolean;
   echo?: boolean;
   nodeArgs?: string[];
+  unsetEnv?: string[];
 }): Promise<{ main: StepResult; post: StepResult | undefined }> {
   const main = await runEntry('index.js', options);
   if (options.post === false) return { main, post: undefined };
@@ -143,6 +147,7 @@ export async function runAction(options: {
     workDir: main.workDir,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
     ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+    ...(options.unsetEnv === undefined ? {} : { unsetEnv: options.unsetEnv }),
   });
   return { main, post };
 }
