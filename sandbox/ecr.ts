@@ -176,6 +176,39 @@ async function putImage(registry: EcrRegistry, state: EcrState, body: Body, now:
   };
 }
 
+/** BatchDeleteImage by digest (the image and every tag on it) or by tag, through the real registry. */
+async function batchDeleteImage(
+  registry: EcrRegistry,
+  state: EcrState,
+  body: Body,
+  now: number,
+): Promise<Body> {
+  const repo = await repositoryOf(registry, state, body, now);
+  const imageIds: Body[] = [];
+  const failures: Body[] = [];
+  for (const raw of Array.isArray(body.imageIds) ? (body.imageIds as Body[]) : []) {
+    const ref = (raw.imageDigest ?? raw.imageTag) as string | undefined;
+    const head = await registryFetch(registry, `/v2/${repo.name}/manifests/${ref ?? ''}`, {
+      method: 'HEAD',
+      headers: { accept: MANIFEST_TYPES.join(', ') },
+    });
+    const digest = head.headers.get('docker-content-digest');
+    if (!head.ok || !digest) {
+      failures.push({
+        imageId: raw,
+        failureCode: 'ImageNotFound',
+        failureReason: 'Requested image not found',
+      });
+      continue;
+    }
+    // The registry deletes a manifest only by digest, which removes its tags with it (as ECR does).
+    const res = await registryFetch(registry, `/v2/${repo.name}/manifests/${digest}`, { method: 'DELETE' });
+    if (!res.ok) throw new AwsError('ServerException', `registry answered ${res.status} to DELETE ${digest}`);
+    imageIds.push({ imageDigest: digest, ...(raw.imageTag ? { imageTag: raw.imageTag } : {}) });
+  }
+  return { imageIds, failures };
+}
+
 /** ECR's two "tag exists" errors: same manifest (harmless) or an immutable tag pointing elsewhere. */
 async function checkTag(
   registry: EcrRegistry,
@@ -280,6 +313,8 @@ export async function handleEcr(
       return batchGetImage(registry, state, body, now);
     case 'PutImage':
       return putImage(registry, state, body, now);
+    case 'BatchDeleteImage':
+      return batchDeleteImage(registry, state, body, now);
     default:
       throw new AwsError('UnknownOperationException', `The sandbox does not implement ECR ${ctx.operation}.`);
   }

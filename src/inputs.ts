@@ -1,6 +1,7 @@
-import { UserError } from './errors.js';
+import { inputError, UserError } from './errors.js';
 import { readRoleInputs, type RoleInputs } from './inputs/credentials.js';
 import { readDeployInputs, type DeployInputs } from './inputs/deploy.js';
+import { readGitHubInputs, type GitHubInputs } from './inputs/github.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
 import { matching, type InputReader } from './inputs/parse.js';
 import { readRegistryInputs, type RegistryInputs } from './inputs/registry.js';
@@ -29,6 +30,8 @@ export interface Inputs {
   deploy: DeployInputs;
   /** Deployment strategy and CodeDeploy; undefined when none of those inputs is set. */
   strategy: StrategyInputs | undefined;
+  /** GitHub deployments, the PR comment and previews; undefined when neither `environment` nor `preview` is set. */
+  github: GitHubInputs | undefined;
 }
 
 /**
@@ -61,6 +64,15 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
     );
   }
   const strategy = readStrategyInputs(read);
+  const github = readGitHubInputs(read);
+  if (github?.preview && deploy.services.length > 1) {
+    throw inputError('service', deploy.services.join(', '), 'one service, the template of the previews');
+  }
+  if (image?.source.kind === 'deployment' && !github) {
+    throw new UserError(
+      `Input 'image' is '${image.image}', which reads a GitHub deployment: 'github-token' and 'environment' (or 'preview') are needed.`,
+    );
+  }
 
   const region = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (region === '' && !offline) {
@@ -70,5 +82,5 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
     region === '' ? '' : matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
   const role = readRoleInputs(read, env);
 
-  return { awsRegion, offline, role, image, registry, taskDefinition, deploy, strategy };
+  return { awsRegion, offline, role, image, registry, taskDefinition, deploy, strategy, github };
 }

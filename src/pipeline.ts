@@ -3,7 +3,8 @@ import { createClients, createStsClient, useStepCredentials } from './aws/client
 import { roleCredentials } from './aws/credentials.js';
 import { describeEnvironmentFault } from './aws/errors.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
-import { UserError } from './errors.js';
+import { revisionName } from './aws/arn.js';
+import { describeError, UserError } from './errors.js';
 import { prepareNetwork } from './network.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
 import { offlineImageUri, pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
@@ -40,20 +41,31 @@ export async function ship(inputs: Inputs): Promise<void> {
 }
 
 /** The stages in order; undefined for a dry run, which stops before the first write. */
-async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
-  if (inputs.offline) {
+async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  if (given.offline) {
     // No client is made: nothing here can reach AWS, with or without credentials.
     await log.group('Dry run (offline: no service, no AWS)', async () => {
-      const { image, registry, awsRegion } = inputs;
+      const { image, registry, awsRegion } = given;
       const pending = image && offlineImageUri(image, registry.target, awsRegion);
-      report.record('dryRun', await offlineDryRunStage(inputs.taskDefinition, pending, log));
+      report.record('dryRun', await offlineDryRunStage(given.taskDefinition, pending, log));
     });
     return undefined;
   }
   await prepareNetwork();
-  if (inputs.role) await assumeRole(inputs);
-  const { ecs, ecr } = createClients(inputs.awsRegion);
-  const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr));
+  if (given.role) await assumeRole(given);
+  const { ecs, ecr } = createClients(given.awsRegion);
+  // GitHub (and @actions/github) only when `environment` or `preview` asks for it.
+  const github = given.github && (await import('./github-run.js'));
+  const side = github && given.github ? await github.connect(given.github, given, log) : undefined;
+  if (github && side?.preview?.closing) {
+    await log.group(`Remove preview ${side.preview.name}`, () =>
+      github.closePreview(ecs, ecr, given, side, log),
+    );
+    return undefined;
+  }
+  const inputs = github && side ? await github.resolveInputs(given, side, log) : given;
+  const preview = github && side ? await github.planPreview(ecs, inputs, side) : undefined;
+  const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr, preview?.plan));
   // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
   const imageInputs = plan.image;
   if (inputs.taskDefinition.dryRun) {
@@ -74,10 +86,30 @@ async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutco
     containers: containersOf(plan.taskDefinition.base),
     runTaskContainer: plan.runTaskContainer,
   };
-  const runTask = await runTaskStage(ecs, inputs.deploy, revision, log);
+  const deployInputs = preview?.deploy ?? inputs.deploy;
+  const runTask = await runTaskStage(ecs, deployInputs, revision, log);
   if (runTask) report.record('runTask', runTask);
-  const strategy = { inputs: inputs.strategy, described: plan.services };
-  return report.record('deploy', await deployStage(ecs, inputs.deploy, revision, log, strategy, runTask));
+  const strategy = { inputs: inputs.strategy, described: preview?.described ?? plan.services };
+  const shown = { digest: image?.digest ?? '', revision: revisionName(registered.arn) };
+  const hooks =
+    github && side
+      ? github.deployHooks(side, {
+          ...shown,
+          imageUri: image?.imageUri ?? '',
+          registered: registered.arn,
+          cluster: inputs.deploy.cluster,
+          create: preview?.create,
+        })
+      : {};
+  let outcome: DeployOutcome;
+  try {
+    outcome = await deployStage(ecs, deployInputs, revision, log, strategy, runTask, hooks);
+  } catch (err) {
+    if (github && side) await github.announceError(side, describeError(err), shown.revision);
+    throw err;
+  }
+  if (github && side) await github.announceOutcome(side, outcome, shown);
+  return report.record('deploy', outcome);
 }
 
 /** Publishes the image, then holds it at the scan gate (if asked) before anything is deployed. */

@@ -25,6 +25,13 @@ export interface Plan {
   services: Service[];
 }
 
+/** A preview: the service `service` is the template of, as it exists now (undefined: to be created). */
+export interface PreviewPlan {
+  existing: Service | undefined;
+  /** The preview's own family, from the base's (`{family}-pr-{number}`). */
+  familyFor: (family: string) => string;
+}
+
 /**
  * Reads and checks only. Every mistake a user can make in the step's configuration surfaces here, so a bad
  * input never leaves a pushed image or a registered revision behind.
@@ -34,6 +41,7 @@ export async function preparePlan(
   inputs: Inputs,
   log: Logger,
   ecr: ECRClient,
+  previewService?: PreviewPlan,
 ): Promise<Plan> {
   const { cluster, service } = inputs.deploy;
   const services: Service[] = [];
@@ -43,7 +51,10 @@ export async function preparePlan(
   checkStrategyPlan(services, inputs.strategy);
   const [described] = services;
   if (!described) throw new Error(`No service was described for '${service}'.`);
-  const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, { cluster, described }, log);
+  const where = previewService
+    ? { cluster, described, running: previewService.existing ?? null, familyFor: previewService.familyFor }
+    : { cluster, described };
+  const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, where, log);
   const { runTask } = inputs.deploy;
   const runTaskContainer = runTask
     ? overrideContainer(runTask, containersOf(taskDefinition.base), taskDefinition.containers)

@@ -135,4 +135,21 @@ describe('src/', () => {
     expect(loaded).toContain('@aws-sdk/client-ecs');
     expect(loaded.filter((m) => /^@aws-sdk\/client-(codedeploy|ecr-public)$/.test(m))).toEqual([]);
   });
+
+  it('a deploy without `environment` or `preview` never loads @actions/github', () => {
+    const loaded = [...staticClosure(graph, 'pipeline.ts')];
+    expect(loaded.filter((m) => m.startsWith('@actions/github') || m.startsWith('github'))).toEqual([]);
+    expect(graph).toContainEqual({
+      from: 'pipeline.ts',
+      to: 'github-run.ts',
+      typeOnly: false,
+      dynamic: true,
+    });
+    expect(graph).toContainEqual({
+      from: 'github/client.ts',
+      to: '@actions/github',
+      typeOnly: false,
+      dynamic: true,
+    });
+  });
 });

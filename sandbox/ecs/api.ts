@@ -4,6 +4,7 @@ import { arn, newCluster, type Cluster, type EcsState } from './model.js';
 import { runTask, stopTask } from './runtask.js';
 import { createService, deleteService, findService, updateService } from './services.js';
 import {
+  deleteTaskDefinitions,
   findTaskDefinition,
   listTaskDefinitions,
   paginate,
@@ -115,7 +116,9 @@ function describeServices(state: EcsState, body: Body): Body {
   const failures: Body[] = [];
   for (const ref of strings(body.services)) {
     const service = findService(cluster, ref);
-    if (service) services.push(serviceView(state, service));
+    const withTags = strings(body.include).includes('TAGS');
+    if (service)
+      services.push({ ...serviceView(state, service), ...(withTags ? { tags: service.tags } : {}) });
     else
       failures.push({
         arn: arn(state.region, `service/${cluster.name}/${lastSegment(ref)}`),
@@ -182,6 +185,7 @@ const OPERATIONS: Record<string, Op> = {
     return { taskDefinition: taskDefinitionView(td) };
   },
   ListTaskDefinitions: (state, body) => listTaskDefinitions(state, body),
+  DeleteTaskDefinitions: (state, body) => deleteTaskDefinitions(state, body),
   CreateService: (state, body, now) => ({
     service: serviceView(state, createService(state, clusterOf(state, body), body, now)),
   }),

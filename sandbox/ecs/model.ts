@@ -14,7 +14,7 @@ export interface TaskDefinition {
   family: string;
   revision: number;
   arn: string;
-  status: 'ACTIVE' | 'INACTIVE';
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
   /** What RegisterTaskDefinition was given, minus tags. */
   input: Record<string, unknown>;
   tags: Tag[];

@@ -172,7 +172,7 @@ export function taskDefinitionView(td: TaskDefinition): Record<string, unknown> 
 
 export function listTaskDefinitions(state: EcsState, body: Record<string, unknown>): Record<string, unknown> {
   const prefix = typeof body.familyPrefix === 'string' ? body.familyPrefix : '';
-  const status = body.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE';
+  const status = body.status === 'INACTIVE' || body.status === 'DELETE_IN_PROGRESS' ? body.status : 'ACTIVE';
   const all: TaskDefinition[] = [];
   for (const [family, revisions] of [...state.taskDefinitions.entries()].sort(([a], [b]) =>
     a.localeCompare(b),
@@ -199,4 +199,35 @@ export function paginate(
   const page = items.slice(start, start + max);
   const next = start + max < items.length ? String(start + max) : undefined;
   return { [key]: page, nextToken: next };
+}
+
+/**
+ * DeleteTaskDefinitions: at most 10 a call; only INACTIVE revisions (ECS refuses ACTIVE ones per item). A
+ * deleted revision is gone from every list and describe, as DELETE_IN_PROGRESS ones soon are on ECS.
+ */
+export function deleteTaskDefinitions(
+  state: EcsState,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const refs = Array.isArray(body.taskDefinitions) ? body.taskDefinitions.map(String) : [];
+  if (refs.length === 0 || refs.length > 10) {
+    throw new AwsError('InvalidParameterException', 'taskDefinitions must list 1 to 10 task definitions.');
+  }
+  const taskDefinitions: Record<string, unknown>[] = [];
+  const failures: Record<string, unknown>[] = [];
+  for (const ref of refs) {
+    const td = findTaskDefinition(state, ref);
+    if (!td) {
+      failures.push({ arn: ref, reason: 'The specified task definition does not exist.' });
+      continue;
+    }
+    if (td.status === 'ACTIVE') {
+      failures.push({ arn: td.arn, reason: 'The specified task definition is still in ACTIVE status.' });
+      continue;
+    }
+    // Kept in its family's list (revision numbers count on from it), listed only as DELETE_IN_PROGRESS.
+    td.status = 'DELETE_IN_PROGRESS';
+    taskDefinitions.push(taskDefinitionView(td));
+  }
+  return { taskDefinitions, failures };
 }

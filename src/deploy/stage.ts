@@ -10,7 +10,7 @@ import { cleanupRevisions, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';
 import { deploymentConfigurationFor, describeStrategy, isCodeDeploy } from './strategy.js';
-import { updateService } from './update.js';
+import { updateService, type StartedTarget } from './update.js';
 import { watchRollout, type RolloutResult } from './rollout/watch.js';
 
 /** How one service's update ended. */
@@ -83,6 +83,14 @@ async function afterFailedWatch(
   return rollBackIfNeeded(ecs, target, rollout, { mode, pollSeconds, timeoutMinutes, log });
 }
 
+/** What the caller adds around the deploy: services to create, and a look once all were updated. */
+export interface DeployHooks {
+  /** By service name: create it (a preview) instead of updating it. */
+  create?: Record<string, CreateService>;
+  /** Once every service was updated or created, before the rollouts are watched (GitHub hears of it). */
+  updated?: (services: UpdatedService[]) => Promise<void>;
+}
+
 /** How the services are deployed beyond the rolling default: strategy inputs and what the plan described. */
 export interface StrategyContext {
   inputs: StrategyInputs | undefined;
@@ -117,46 +125,78 @@ async function deployCodeDeployService(
   return { service, state, success, reason, deploymentId, rollout };
 }
 
-async function deployService(
+/** A service after its update call: already decided (the call failed, or not watched), or to be watched. */
+type Started =
+  | { service: string; outcome: ServiceOutcome }
+  | { service: string; target: StartedTarget }
+  /** CodeDeploy creates and watches its deployment in one go. */
+  | { service: string; later: () => Promise<ServiceOutcome> };
+
+/** What a hook learns once every service was updated (or created), before any rollout is watched. */
+export interface UpdatedService {
+  service: string;
+  deploymentId: string | undefined;
+  serviceDeploymentArn: string | undefined;
+}
+
+/** A service the step creates instead of updating (a preview); deploy/preview.ts makes the call. */
+type CreateService = (taskDefinitionArn: string) => Promise<StartedTarget>;
+
+async function startService(
   ecs: ECSClient,
   inputs: DeployInputs,
   service: string,
   taskDefinitionArn: string,
   log: (line: string) => void,
-  strategy: { inputs: StrategyInputs | undefined; described: Service | undefined },
-): Promise<ServiceOutcome> {
-  const { cluster, wait, pollSeconds, timeoutMinutes, desiredCount, forceNewDeployment } = inputs;
+  strategy: { inputs: StrategyInputs | undefined; described: Service | undefined; create?: CreateService },
+): Promise<Started> {
+  const { cluster, wait, desiredCount, forceNewDeployment } = inputs;
   const codeDeploy = strategy.inputs?.codeDeploy;
-  if (strategy.described && isCodeDeploy(strategy.described) && codeDeploy) {
-    return deployCodeDeployService(ecs, inputs, strategy.described, codeDeploy, taskDefinitionArn, log);
+  const described = strategy.described;
+  if (described && isCodeDeploy(described) && codeDeploy) {
+    return {
+      service,
+      later: () => deployCodeDeployService(ecs, inputs, described, codeDeploy, taskDefinitionArn, log),
+    };
   }
   const deploymentConfiguration = deploymentConfigurationFor(
     strategy.described?.deploymentConfiguration,
     strategy.inputs,
   );
-  let target: RolloutTarget;
+  let target: StartedTarget;
   try {
-    target = await updateService(ecs, {
-      cluster,
-      service,
-      taskDefinitionArn,
-      desiredCount,
-      forceNewDeployment,
-      deploymentConfiguration,
-    });
+    target = strategy.create
+      ? await strategy.create(taskDefinitionArn)
+      : await updateService(ecs, {
+          cluster,
+          service,
+          taskDefinitionArn,
+          desiredCount,
+          forceNewDeployment,
+          deploymentConfiguration,
+        });
   } catch (err) {
     const reason = describeError(err);
-    log(`UpdateService failed: ${reason}`);
-    return { service, state: 'FAILED', success: false, reason, deploymentId: undefined, rollout: undefined };
+    log(`${strategy.create ? 'CreateService' : 'UpdateService'} failed: ${reason}`);
+    const outcome: ServiceOutcome = {
+      service,
+      state: 'FAILED',
+      success: false,
+      reason,
+      deploymentId: undefined,
+      rollout: undefined,
+    };
+    return { service, outcome };
   }
   const count = desiredCount === undefined ? '' : `, desired count ${desiredCount}`;
   const forced = forceNewDeployment ? ', forced new deployment' : '';
   const how = deploymentConfiguration ? `, strategy ${describeStrategy(deploymentConfiguration)}` : '';
+  const done = strategy.create ? 'Created' : 'Updated';
   log(
-    `Updated service ${service} in cluster ${cluster}${count}${forced}${how}: deployment ${target.deploymentId ?? '(id not reported)'}`,
+    `${done} service ${service} in cluster ${cluster}${strategy.create ? '' : `${count}${forced}${how}`}: deployment ${target.deploymentId ?? '(id not reported)'}`,
   );
   if (!wait) {
-    return {
+    const outcome: ServiceOutcome = {
       service,
       state: 'NOT_WAITED',
       success: true,
@@ -164,7 +204,21 @@ async function deployService(
       deploymentId: target.deploymentId,
       rollout: undefined,
     };
+    return { service, outcome };
   }
+  return { service, target };
+}
+
+async function watchStarted(
+  ecs: ECSClient,
+  inputs: DeployInputs,
+  started: Started,
+  log: (line: string) => void,
+): Promise<ServiceOutcome> {
+  if ('outcome' in started) return started.outcome;
+  if ('later' in started) return started.later();
+  const { target, service } = started;
+  const { pollSeconds, timeoutMinutes } = inputs;
   let rollout = await watchRollout(ecs, target, { pollSeconds, timeoutMinutes, log });
   if (!rollout.success) rollout = await afterFailedWatch(ecs, target, rollout, log, inputs);
   return {
@@ -215,6 +269,7 @@ export async function deployStage(
   log: Logger,
   strategy: StrategyContext = { inputs: undefined, described: [] },
   runTask?: RunTaskResult,
+  hooks: DeployHooks = {},
 ): Promise<DeployOutcome> {
   const { cluster, services } = inputs;
   if (runTask && !runTask.success) {
@@ -225,14 +280,23 @@ export async function deployStage(
   // One watcher per service, concurrently; with several, each line says which service it is about.
   const prefixed = (service: string) =>
     services.length > 1 ? (line: string) => log.info(`[${service}] ${line}`) : log.info;
-  const outcomes = await Promise.all(
+  const started = await Promise.all(
     services.map((s, i) =>
-      deployService(ecs, inputs, s, revision.arn, prefixed(s), {
+      startService(ecs, inputs, s, revision.arn, prefixed(s), {
         inputs: strategy.inputs,
         described: strategy.described[i],
+        ...(hooks.create?.[s] ? { create: hooks.create[s] } : {}),
       }),
     ),
   );
+  await hooks.updated?.(
+    started.map((s) => ({
+      service: s.service,
+      deploymentId: 'target' in s ? s.target.deploymentId : undefined,
+      serviceDeploymentArn: 'target' in s ? s.target.currentServiceDeployment : undefined,
+    })),
+  );
+  const outcomes = await Promise.all(started.map((s) => watchStarted(ecs, inputs, s, prefixed(s.service))));
   const failure = failureSummary(outcomes);
   const state = worstState(outcomes.map((o) => o.state));
 

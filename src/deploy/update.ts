@@ -4,6 +4,9 @@ import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.
 import { sameTaskDefinition } from './rollout/identify.js';
 import type { RolloutTarget } from './rollout/verdict.js';
 
+/** The rollout to watch, and the service deployment ECS names as current right after the call. */
+export type StartedTarget = RolloutTarget & { currentServiceDeployment: string | undefined };
+
 /**
  * Points the service at our task definition. The clock is read before the call so the watcher can
  * tell our deployment and events from older ones.
@@ -20,7 +23,7 @@ export async function updateService(
     /** A deployment strategy to switch to (strategy.ts); left out when undefined. */
     deploymentConfiguration?: DeploymentConfiguration | undefined;
   },
-): Promise<RolloutTarget> {
+): Promise<StartedTarget> {
   const startedAt = new Date();
   let out;
   try {
@@ -56,5 +59,6 @@ export async function updateService(
     taskDefinitionArn: args.taskDefinitionArn,
     startedAt,
     deploymentId: primary?.id,
+    currentServiceDeployment: out.service?.currentServiceDeployment,
   };
 }

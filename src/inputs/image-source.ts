@@ -3,7 +3,9 @@ export type SourceSpec =
   | { kind: 'docker'; image: string }
   | { kind: 'oci-layout'; path: string; tag: string | undefined }
   | { kind: 'docker-archive'; path: string; reference: string | undefined }
-  | { kind: 'remote'; host: string; repository: string; reference: string };
+  | { kind: 'remote'; host: string; repository: string; reference: string }
+  /** The image the last successful GitHub deployment of `environment` recorded (promotion). */
+  | { kind: 'deployment'; environment: string };
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -69,6 +71,13 @@ function pathAndSuffix(rest: string): [string, string | undefined] {
  * `docker-daemon:NAME` or any other name (the local Docker image, pushed with the docker CLI).
  */
 export function parseImageSource(image: string): Parsed {
+  const deployment = /^deployment:(.*)$/.exec(image);
+  if (deployment) {
+    const environment = deployment[1] ?? '';
+    return environment === ''
+      ? { error: 'deployment:ENVIRONMENT, a GitHub environment whose last deployment names the image' }
+      : { kind: 'deployment', environment };
+  }
   const transport = /^(oci-layout|oci|docker-archive|docker-daemon|docker):(.*)$/.exec(image);
   if (transport) {
     const [, kind, rest = ''] = transport;
@@ -107,6 +116,8 @@ export function describeSource(spec: SourceSpec): string {
       return `oci-layout:${spec.path}${spec.tag ? `:${spec.tag}` : ''}`;
     case 'docker-archive':
       return `docker-archive:${spec.path}${spec.reference ? `:${spec.reference}` : ''}`;
+    case 'deployment':
+      return `deployment:${spec.environment}`;
     case 'remote':
       return `${spec.host}/${spec.repository}${spec.reference.startsWith('sha256:') ? '@' : ':'}${spec.reference}`;
   }

@@ -20,8 +20,10 @@ export interface TaskDefinitionPlan {
   source: string;
   containers: string[];
   inputs: TaskDefinitionInputs;
-  /** The revision the service runs now, which a re-run with nothing changed reuses. */
-  current: { arn: string; taskDefinition: TaskDefinitionDoc };
+  /** The revision the service runs now, which a re-run with nothing changed reuses; none for a new preview. */
+  current: { arn: string; taskDefinition: TaskDefinitionDoc } | undefined;
+  /** The family to register under when not the base's own (a preview's `{family}-pr-{number}`). */
+  family: string | undefined;
   /** Rendered with a stand-in for the pushed image: what the plan's checks read. */
   preview: TaskDefinitionDoc;
 }
@@ -34,22 +36,38 @@ export async function planTaskDefinition(
   ecs: ECSClient,
   inputs: TaskDefinitionInputs,
   // Described once by the plan, which already checked it is active.
-  service: { cluster: string; described: Service },
+  // `running`: the service whose revision is current (a preview's own; null while the preview does not
+  // exist), by default `described`; `familyFor`: a preview's own family.
+  service: {
+    cluster: string;
+    described: Service;
+    running?: Service | null;
+    familyFor?: (family: string) => string;
+  },
   log: Logger,
 ): Promise<TaskDefinitionPlan> {
-  const running = await loadRunningTaskDefinition(ecs, service.described, service.cluster);
-  const current = { arn: running.arn, taskDefinition: withTags(running.taskDefinition, running.tags) };
+  const template = await loadRunningTaskDefinition(ecs, service.described, service.cluster);
+  const templateDoc = withTags(template.taskDefinition, template.tags);
+  const runningService = service.running === undefined ? service.described : service.running;
+  const running =
+    runningService === service.described
+      ? template
+      : runningService && (await loadRunningTaskDefinition(ecs, runningService, service.cluster));
+  const current = running
+    ? { arn: running.arn, taskDefinition: withTags(running.taskDefinition, running.tags) }
+    : undefined;
   const loaded =
     inputs.source === undefined
-      ? { taskDefinition: current.taskDefinition, source: current.arn }
+      ? { taskDefinition: templateDoc, source: template.arn }
       : await loadSource(ecs, inputs.source);
   const { base, containers, preview } = checkBase(loaded, inputs, log);
-  log.info(`Task definition: ${loaded.source}`);
-  log.info(`Service runs: ${current.arn}`);
+  const family = service.familyFor?.(String(base.family ?? ''));
+  log.info(`Task definition: ${loaded.source}${family ? ` (registered as family ${family})` : ''}`);
+  log.info(`Service runs: ${current?.arn ?? '(no service yet)'}`);
   log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
-  return { base, source: loaded.source, containers, inputs, current, preview };
+  return { base, source: loaded.source, containers, inputs, current, family, preview };
 }
 
 /** Keys, containers and every change checked against the loaded base (a trial render), before any write. */
@@ -103,10 +121,13 @@ export async function renderStage(
     images: plan.inputs.images,
     changes: plan.inputs.changes,
   });
+  if (plan.family) taskDefinition.family = plan.family;
   const path = await writeRenderedTaskDefinition(taskDefinition);
   log.info(`Rendered ${path}`);
-  const against = plan.current.arn;
-  const changes = formatChanges(diffTaskDefinitions(plan.current.taskDefinition, taskDefinition));
+  const against = plan.current?.arn ?? '(nothing: a new service)';
+  const changes = plan.current
+    ? formatChanges(diffTaskDefinitions(plan.current.taskDefinition, taskDefinition))
+    : [`+ family ${String(taskDefinition.family)}`];
   if (changes.length === 0) log.info(`No changes against ${against}`);
   else {
     // One call per line: each is made inert on its own, and a change's text can never start a line.
@@ -123,7 +144,7 @@ export async function registerStage(
   rendered: RenderedTaskDefinition,
   log: Logger,
 ): Promise<RegisteredTaskDefinition> {
-  if (rendered.changes.length === 0) {
+  if (plan.current && rendered.changes.length === 0) {
     const { family, revision } = parseRevision(plan.current.arn) ?? { family: '', revision: 0 };
     log.info(`Reused ${plan.current.arn}: the rendered task definition equals it`);
     return { arn: plan.current.arn, family, revision, changed: false };

@@ -17,6 +17,9 @@ export async function openImageSource(
       return openLayout(spec.path, spec.tag, shown);
     case 'docker-archive':
       return openArchive(spec.path, spec.reference, shown);
+    case 'deployment':
+      // The plan resolves it to the registry reference the deployment recorded, before anything opens it.
+      throw new Error(`${shown} was not resolved to an image before it was opened`);
     case 'remote':
       return openRemote(spec, credentials, shown).catch((err: unknown) => {
         // A registry that cannot be reached is the user's to fix (a typo in the host, a private network).

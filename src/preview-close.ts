@@ -1,0 +1,61 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { parseRevision } from './aws/arn.js';
+import {
+  deletePreviewService,
+  describePreview,
+  previewFamily,
+  removePreviewFamily,
+} from './deploy/preview.js';
+import type { GitHubSide } from './github-run.js';
+import { deleteImages, digestsIn } from './image/ecr/delete-images.js';
+import type { Inputs } from './inputs.js';
+import type { Logger } from './report/log.js';
+import { renderPreviewComment } from './report/pr-comment.js';
+
+/**
+ * A closed pull request (merged or not): everything its preview made goes, in the order that lets each
+ * removal succeed (the service before its family), then GitHub hears of it: every deployment of the
+ * environment `inactive`, the comment "removed". Nothing there (closed twice, never previewed) is a success.
+ */
+export async function closePreview(
+  ecs: ECSClient,
+  ecr: ECRClient,
+  inputs: Inputs,
+  side: GitHubSide,
+  log: Logger,
+): Promise<void> {
+  const preview = side.preview;
+  if (!preview) return;
+  const { cluster } = inputs.deploy;
+  const removed: string[] = [];
+  const existing = await describePreview(ecs, cluster, preview.name);
+  // The family from the preview's own revision, else from the template's (the preview may be gone).
+  const template = existing ? undefined : await describePreview(ecs, cluster, inputs.deploy.service);
+  const running = parseRevision(existing?.taskDefinition ?? template?.taskDefinition ?? '')?.family;
+  const family = existing ? running : running && previewFamily(running, preview.number);
+
+  if (await deletePreviewService(ecs, cluster, preview.name)) {
+    removed.push(`service ${preview.name} (scaled to 0 and deleted)`);
+  }
+  if (family) {
+    const fam = await removePreviewFamily(ecs, family);
+    removed.push(...fam.removed);
+    for (const w of fam.warnings) log.warning(w);
+    const repository = inputs.image?.repository;
+    if (inputs.github?.preview?.deleteImages && repository) {
+      const images = await deleteImages(ecr, repository, digestsIn(fam.images, repository));
+      if (images.deleted.length > 0) removed.push(`${images.deleted.length} image(s) in ${repository}`);
+      for (const w of images.warnings) log.warning(w);
+    }
+  }
+  const deactivated = await side.report.deactivate(`Preview ${preview.name} removed`);
+  if (deactivated > 0)
+    removed.push(`${deactivated} GitHub deployment(s) of ${side.environment} marked inactive`);
+
+  for (const line of removed) log.info(`Removed ${line}`);
+  if (removed.length === 0) log.info(`Nothing was left of preview ${preview.name}: nothing to remove`);
+  await side.report.comment(
+    renderPreviewComment({ kind: 'removed', service: preview.name, runUrl: side.run.runUrl, removed }),
+  );
+}
