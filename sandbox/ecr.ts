@@ -111,7 +111,11 @@ export async function registryFetch(
   const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
   const headers = new Headers(init.headers);
   headers.set('authorization', `Basic ${auth}`);
-  return fetch(`${registry.plainUrl ?? registry.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(10000) });
+  return fetch(`${registry.plainUrl ?? registry.url}${path}`, {
+    ...init,
+    headers,
+    signal: AbortSignal.timeout(10000),
+  });
 }
 
 /** BatchGetImage reads manifests from the real registry, so retagging works against what was pushed. */
