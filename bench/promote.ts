@@ -1,4 +1,4 @@
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,6 +70,7 @@ export async function promoteFigures(): Promise<Figure[]> {
       endpoint: aws.endpoint,
       credentials: SANDBOX_USER,
     });
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'bench' }));
     const image = `${registry.host}/bench@${pushed.digest}`;
     const source = parseImageSource(image);
     if ('error' in source) throw new Error(source.error);

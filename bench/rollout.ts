@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../sandbox/environment.js';
 import { runAction } from '../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../sandbox/seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, seedService, waitSteady } from '../sandbox/seed.js';
 import { figure, type Figure } from './results-file.js';
 
 /**
@@ -114,6 +114,7 @@ export async function rolloutFigures(): Promise<Figure[]> {
     const ecs = sandboxEcs(env.env);
     const services = ['ok-ship', 'ok-waiter', 'bad-ship', 'bad-waiter'];
     await Promise.all(services.map((s) => seed(ecs, s)));
+    await createRepositories(env.env, 'ok-ship', 'bad-ship');
     await buildTinyImage(env.env, 'bench-app:1');
     const [okShip, okWaiter, badShip, badWaiter] = await Promise.all([
       shipSide(env, 'ok-ship', false),

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEnvironment } from '../sandbox/environment.js';
 import { node24, runAction } from '../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../sandbox/seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, seedService, waitSteady } from '../sandbox/seed.js';
 import { figure, median, type Figure } from './results-file.js';
 
 function timeOnce(args: string[], env: NodeJS.ProcessEnv): number {
@@ -24,6 +24,7 @@ async function deployLoads(root: string): Promise<string[]> {
     const ecs = sandboxEcs(environment.env);
     await seedService(ecs, { service: 'loads', desiredCount: 1 });
     await waitSteady(ecs, 'loads');
+    await createRepositories(environment.env, 'loads');
     await buildTinyImage(environment.env, 'loads-app:1');
     const log = join(await mkdtemp(join(tmpdir(), 'ecs-ship-loads-')), 'loaded');
     const { main, post } = await runAction({

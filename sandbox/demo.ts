@@ -1,16 +1,23 @@
 // `npm run demo`: a full deploy against the local sandbox, shown as the Actions log would show it.
+import { daemonNeeded, isRoot, probeDockerDaemon } from './dockerd.js';
 import { missingTools, startEnvironment } from './environment.js';
 import { runAction } from './runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from './seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, seedService, waitSteady } from './seed.js';
 
 // The action runs on node24; this machine's node 20 would make the SDK warn about its own future.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const missing = missingTools();
+// A daemon that already answers (a GitHub-hosted runner's, a desktop's) is used; only root can start one.
+const daemon = await probeDockerDaemon();
+if (!daemon.answers && !isRoot()) {
+  console.error(`npm run demo: ${daemonNeeded(daemon)}`);
+  process.exit(1);
+}
+const missing = missingTools({ dockerd: !daemon.answers });
 if (missing.length > 0) {
-  console.error(
-    `The demo needs ${missing.join(', ')}: sudo apt-get install -y docker-registry docker.io apache2-utils`,
-  );
+  const packages = ['docker-registry', 'docker.io', 'apache2-utils'];
+  const root = isRoot() ? '' : 'as root: ';
+  console.error(`The demo needs ${missing.join(', ')}: ${root}apt-get install -y ${packages.join(' ')}`);
   process.exit(1);
 }
 
@@ -22,6 +29,8 @@ try {
   console.log('== Seeding service "web" (2 tasks of nginx) in the sandbox');
   await seedService(ecs, { service: 'web', desiredCount: 2, circuitBreaker: true });
   await waitSteady(ecs, 'web');
+  console.log('== Creating the ECR repository "web"');
+  await createRepositories(environment.env, 'web');
   console.log('== Building the image demo-app:latest in the sandbox dockerd');
   await buildTinyImage(environment.env, 'demo-app:latest', `built ${new Date().toISOString()}`);
 

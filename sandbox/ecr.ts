@@ -21,10 +21,10 @@ export interface Repository {
 export interface EcrState {
   repositories: Map<string, Repository>;
   /**
-   * false (the default): any valid repository name exists, as if created before (a push to the registry
-   * needs no CreateRepository here). true: as real ECR, only created repositories exist.
+   * false (the default), as real ECR: only created repositories exist. true, for a test that names why:
+   * any valid repository name exists, as if created before.
    */
-  strictRepositories: boolean;
+  lenientRepositories: boolean;
   /** Scan results tests script per repository name; see ecr-scan.ts. */
   scans: Map<string, ScanScript>;
   /** Per `repo@digest`: DescribeImageScanFindings calls so far (a script advances one status per call). */
@@ -79,8 +79,8 @@ function repositoryView(region: string, registry: EcrRegistry, repo: Repository,
 }
 
 /**
- * Real ECR refuses pushes to a repository nobody created; the registry here accepts them, so unless
- * `strictRepositories` is set a repository counts as existing (created on first mention).
+ * The repository a request names, or RepositoryNotFoundException as ECR answers. Only `lenientRepositories`
+ * makes a never-created name exist (created on first mention).
  */
 export async function repositoryOf(
   registry: EcrRegistry,
@@ -90,7 +90,7 @@ export async function repositoryOf(
 ): Promise<Repository> {
   const name = String(body.repositoryName ?? '');
   let repo = state.repositories.get(name);
-  if (!repo && !state.strictRepositories && REPOSITORY_NAME.test(name)) {
+  if (!repo && state.lenientRepositories && REPOSITORY_NAME.test(name)) {
     repo = newRepository(name, now);
     state.repositories.set(name, repo);
   }
@@ -206,7 +206,7 @@ async function checkTag(
 export function newEcrState(): EcrState {
   return {
     repositories: new Map(),
-    strictRepositories: false,
+    lenientRepositories: false,
     scans: new Map(),
     scanCalls: new Map(),
     startedScans: new Set(),

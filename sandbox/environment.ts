@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDockerd, type DockerDaemon } from './dockerd.js';
+import { openDockerDaemon, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { SANDBOX_USER } from './iam.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
+import { checkAgainstModels } from './model-check.js';
 import { startAwsSandbox, type AwsSandbox } from './server.js';
 
 export interface Environment {
@@ -37,19 +38,29 @@ export interface EnvironmentOptions {
   durations?: Partial<Durations>;
   /** Also start the GitHub sandbox (REST API, ID-token endpoint, issuer); options or `true`. */
   github?: boolean | GitHubSandboxOptions;
+  /**
+   * On stop(), check every answer the AWS sandbox gave against botocore's AWS models (model-check.py) and
+   * fail with the findings: a sandbox kinder than AWS would let a test pass that real AWS fails. Default on.
+   */
+  modelCheck?: boolean;
 }
 
 const TOOLS: [string[], string][] = [
   [['docker-registry', 'registry'], 'docker-registry (apt-get install docker-registry)'],
   [['htpasswd'], 'htpasswd (apt-get install apache2-utils)'],
-  [['dockerd'], 'dockerd (apt-get install docker.io)'],
   [['docker'], 'docker (apt-get install docker.io)'],
+  [['dockerd'], 'dockerd (apt-get install docker.io)'],
 ];
 
-/** What startEnvironment needs and this machine lacks, checked by file existence. */
-export function missingTools(opts: { docker?: boolean } = {}): string[] {
-  const wanted = opts.docker === false ? TOOLS.slice(0, 2) : TOOLS;
-  return wanted.filter(([names]) => !names.some((n) => which(n))).map(([, label]) => label);
+/**
+ * What startEnvironment needs and this machine lacks, checked by file existence. `dockerd: false` when a
+ * daemon already answers: then only the docker CLI is needed.
+ */
+export function missingTools(opts: { docker?: boolean; dockerd?: boolean } = {}): string[] {
+  const count = opts.docker === false ? 2 : opts.dockerd === false ? 3 : 4;
+  return TOOLS.slice(0, count)
+    .filter(([names]) => !names.some((n) => which(n)))
+    .map(([, label]) => label);
 }
 
 export async function startEnvironment(
@@ -70,7 +81,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
     // The registry and dockerd start in parallel: dockerd takes the longest.
     const [registry, docker] = await Promise.all([
       startRegistry().then((r) => (stops.push(r.stop), r)),
-      withDocker ? startDockerd().then((d) => (stops.push(d.stop), d)) : Promise.resolve(undefined),
+      withDocker ? openDockerDaemon().then((d) => (stops.push(d.stop), d)) : Promise.resolve(undefined),
     ]);
     let dockerConfig = docker?.env.DOCKER_CONFIG;
     if (!dockerConfig) {
@@ -84,6 +95,15 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       ...(opts.durations === undefined ? {} : { durations: opts.durations }),
     });
     stops.push(() => aws.close());
+    if (opts.modelCheck ?? true) {
+      // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.
+      stops.push(async () => {
+        const findings = await checkAgainstModels(aws.answers);
+        if (findings.length > 0) {
+          throw new Error(`The AWS sandbox answered outside the AWS models:\n${findings.join('\n')}`);
+        }
+      });
+    }
     const github = opts.github
       ? await startGitHubSandbox(opts.github === true ? {} : opts.github)
       : undefined;

@@ -100,7 +100,7 @@ function parseAuthorization(header: string | undefined): {
 }
 
 /** Dates go out as epoch seconds, the AWS JSON 1.1 timestamp format; undefined keys are dropped. */
-function toWire(value: unknown): unknown {
+export function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === 'object') {

@@ -5,6 +5,7 @@ import {
   RegisterTaskDefinitionCommand,
   type ContainerDefinition,
 } from '@aws-sdk/client-ecs';
+import { CreateRepositoryCommand, ECRClient, RepositoryAlreadyExistsException } from '@aws-sdk/client-ecr';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,30 @@ export function sandboxEcs(env: Record<string, string>): ECSClient {
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? SANDBOX_USER.secretAccessKey,
     },
   });
+}
+
+/**
+ * ECR repositories, created as a team creates them before its first deploy (the sandbox's ECR, like real
+ * ECR, knows only created repositories). Creating one that exists is fine.
+ */
+export async function createRepositories(env: Record<string, string>, ...names: string[]): Promise<void> {
+  const ecr = new ECRClient({
+    region: env.AWS_REGION ?? 'us-east-1',
+    ...(env.AWS_ENDPOINT_URL_ECR ? { endpoint: env.AWS_ENDPOINT_URL_ECR } : {}),
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'x',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'x',
+    },
+  });
+  try {
+    for (const repositoryName of names) {
+      await ecr.send(new CreateRepositoryCommand({ repositoryName })).catch((e: unknown) => {
+        if (!(e instanceof RepositoryAlreadyExistsException)) throw e;
+      });
+    }
+  } finally {
+    ecr.destroy();
+  }
 }
 
 export interface SeedOptions {

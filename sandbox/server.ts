@@ -16,7 +16,8 @@ import { tick } from './ecs/scheduler.js';
 import { taskDefinitionView } from './ecs/taskdefs.js';
 import { serviceDeploymentView, serviceView, taskView } from './ecs/views.js';
 import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
-import { AwsError, closeServer, listen, type RequestContext, type Service } from './http.js';
+import { AwsError, closeServer, listen, toWire, type RequestContext, type Service } from './http.js';
+import type { AnswerRecord } from './model-check.js';
 import { accessDeniedFor, Iam, type Principal } from './iam.js';
 import { checkImage } from './images.js';
 import { handleSts } from './sts.js';
@@ -100,6 +101,11 @@ export interface AwsSandbox {
   endpoint: string;
   /** Every call in order; write = not Describe*, List*, Get* or BatchGet*. */
   requests: RequestLogEntry[];
+  /**
+   * What the sandbox's handlers answered (the wire body, or the error they raised; not the faults tests
+   * inject), for the check against the AWS models that startEnvironment's stop() runs.
+   */
+  answers: AnswerRecord[];
   writes(): RequestLogEntry[];
   /** Sandbox seconds per real second. */
   timeScale: number;
@@ -208,6 +214,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   const sandbox: AwsSandbox = {
     endpoint: '',
     requests,
+    answers: [],
     writes: () => requests.filter((r) => r.write),
     timeScale,
     state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic, codeDeploy, iam },
@@ -277,9 +284,16 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       entry.fault = broken instanceof AwsError ? broken.code : broken.message;
       throw broken;
     }
-    const result = await handle(ctx, caller);
-    outages.answered(sandbox.outage, ctx, now());
-    return result;
+    const { service, operation } = ctx;
+    try {
+      const result = await handle(ctx, caller);
+      sandbox.answers.push({ service, operation, ok: true, body: toWire(result ?? {}) });
+      outages.answered(sandbox.outage, ctx, now());
+      return result;
+    } catch (err) {
+      if (err instanceof AwsError) sandbox.answers.push({ service, operation, ok: false, code: err.code });
+      throw err;
+    }
   };
 
   const { server, endpoint } = await listen(route);

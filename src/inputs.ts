@@ -1,4 +1,5 @@
 import { UserError } from './errors.js';
+import { readRoleInputs, type RoleInputs } from './inputs/credentials.js';
 import { readDeployInputs, type DeployInputs } from './inputs/deploy.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
 import { matching, type InputReader } from './inputs/parse.js';
@@ -15,6 +16,8 @@ export { parseList } from './inputs/parse.js';
  */
 export interface Inputs {
   awsRegion: string;
+  /** `role-to-assume` and its settings; undefined = the SDK's own credential chain. */
+  role: RoleInputs | undefined;
   /** undefined when every container names its own image (`name=IMAGE` lines): nothing is pushed. */
   image: ImageInputs | undefined;
   /** Which ECR registry, creating the repository, and the scan gate. */
@@ -53,6 +56,7 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
     throw new UserError("Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set.");
   }
   const awsRegion = matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
+  const role = readRoleInputs(read, env);
 
-  return { awsRegion, image, registry, taskDefinition, deploy, strategy };
+  return { awsRegion, role, image, registry, taskDefinition, deploy, strategy };
 }

@@ -1,5 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { createClients } from './aws/clients.js';
+import { createClients, createStsClient, useStepCredentials } from './aws/clients.js';
+import { roleCredentials } from './aws/credentials.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
@@ -36,6 +37,7 @@ export async function ship(inputs: Inputs): Promise<void> {
 
 /** The stages in order; undefined for a dry run, which stops before the first write. */
 async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  if (inputs.role) await assumeRole(inputs);
   const { ecs, ecr } = createClients(inputs.awsRegion);
   const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr));
   // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
@@ -83,4 +85,17 @@ async function publish(
     });
   }
   return image;
+}
+
+/** `role-to-assume`: assumed before any other AWS call, so a refusal is the first and only thing that happens. */
+async function assumeRole(inputs: Inputs): Promise<void> {
+  const role = inputs.role;
+  if (!role) return;
+  const provider = roleCredentials(role, { sts: () => createStsClient(inputs.awsRegion), log });
+  const how = role.source.kind === 'web-identity' ? "with the job's GitHub ID token" : 'with AssumeRole';
+  const first = await provider();
+  log.info(
+    `Assumed ${role.roleArn} (session ${role.sessionName}) ${how}; its keys expire at ${first.expiration.toISOString()} and are renewed before then.`,
+  );
+  useStepCredentials(provider);
 }

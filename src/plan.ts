@@ -3,10 +3,12 @@ import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/
 import { checkStrategyPlan } from './deploy/strategy.js';
 import { inputError, UserError } from './errors.js';
 import { planEcr, type EcrPlan } from './image/ecr/plan.js';
+import { hostOf } from './image/ecr/repository.js';
 import type { ImageInputs } from './inputs/image.js';
 import { checkImageSource, preferLocalImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './report/log.js';
+import { checkCompatibility } from './taskdef/check.js';
 import { containersOf, overrideContainer } from './taskdef/containers.js';
 import { planTaskDefinition, type TaskDefinitionPlan } from './taskdef/stage.js';
 
@@ -47,7 +49,13 @@ export async function preparePlan(
   const image = inputs.image ? await preferLocalImage(inputs.image) : undefined;
   const ecrPlan = image ? await planEcr(ecr, image, inputs.registry, log.info) : undefined;
   // A promotion's source was read from ECR itself; there is nothing else to open.
-  if (image && !ecrPlan?.promotion) await checkImageSource(image);
+  const platforms = image && !ecrPlan?.promotion ? await checkImageSource(image) : undefined;
+  const { preview, source, containers, inputs: tdInputs } = taskDefinition;
+  const pushed = {
+    containers: image ? containers.filter((c) => !(c in tdInputs.images)) : [],
+    host: ecrPlan?.repository.uri ? hostOf(ecrPlan.repository.uri) : undefined,
+  };
+  checkCompatibility(preview, source, services, { pushed, platforms }, log);
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
 }
 

@@ -8,13 +8,21 @@ import {
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { AwsError } from '../../sandbox/http.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
 
 let environment: Environment;
 let ecs: ECSClient;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 20, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(environment.env, 'cart', 'journal', 'ledger', 'pay', 'stock');
   ecs = sandboxEcs(environment.env);
 }, 60_000);
 

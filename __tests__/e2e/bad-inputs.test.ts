@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryRepositories } from '../../sandbox/registry-api.js';
 import { errorLines, runAction } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService } from '../../sandbox/seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, seedService } from '../../sandbox/seed.js';
 
 let environment: Environment;
 let dir: string;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 10, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(environment.env, 'api');
   await seedService(sandboxEcs(environment.env), { service: 'api', desiredCount: 1 });
   await buildTinyImage(environment.env, 'api-app:1');
   dir = await mkdtemp(join(tmpdir(), 'ecs-ship-bad-'));

@@ -6,13 +6,21 @@ import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
 
 let environment: Environment;
 let ecs: ECSClient;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 10, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(environment.env, 'billing', 'orders', 'shop');
   ecs = sandboxEcs(environment.env);
 }, 60_000);
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { readdir } from 'node:fs/promises';
@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { callsOf, errorLines, runAction } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
 
 let environment: Environment;
@@ -14,15 +20,13 @@ let ecs: ECSClient;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 10, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(environment.env, 'clean', 'promo', 'scanned', 'slow');
   ecs = sandboxEcs(environment.env);
 }, 60_000);
 
 afterAll(async () => {
   await environment?.stop();
-});
-
-afterEach(() => {
-  environment.aws.state.ecr.strictRepositories = false;
 });
 
 /** Every blob the registry stores (layers, configs, manifests): what a push adds to. */
@@ -101,9 +105,8 @@ describe('build once, promote the same digest by tag inside ECR', () => {
   }, 120_000);
 });
 
-describe('repositories as real ECR has them (strictRepositories)', () => {
+describe('repositories as real ECR has them', () => {
   it('a missing repository fails in the plan with a line that says so, before any write', async () => {
-    environment.aws.state.ecr.strictRepositories = true;
     await seedService(ecs, { service: 'ghost', desiredCount: 1 });
     await buildTinyImage(environment.env, 'ghost-app:1');
     const writes = environment.aws.writes().length;
@@ -117,7 +120,6 @@ describe('repositories as real ECR has them (strictRepositories)', () => {
   }, 60_000);
 
   it('create-repository makes it with the settings asked for; an immutable tag pointing elsewhere is a clear error', async () => {
-    environment.aws.state.ecr.strictRepositories = true;
     await seedService(ecs, { service: 'locked', desiredCount: 1 });
     await waitSteady(ecs, 'locked');
     await buildTinyImage(environment.env, 'locked-app:1', 'one');

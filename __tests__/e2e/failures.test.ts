@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
 
 /**
  * Every way a rollout fails, run as the runner runs the bundled action against the sandbox: the step must
@@ -22,6 +28,20 @@ let ecs: ECSClient;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 20, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(
+    environment.env,
+    'breaker',
+    'crash',
+    'denied',
+    'ecsundo',
+    'keep',
+    'leave',
+    'noroom',
+    'reupdate',
+    'sick',
+    'undo',
+  );
   ecs = sandboxEcs(environment.env);
   await buildTinyImage(environment.env, 'fail-app:1');
 }, 60_000);

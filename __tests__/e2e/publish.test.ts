@@ -6,10 +6,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDockerd, type DockerDaemon } from '../../sandbox/dockerd.js';
+import { openDockerDaemon, type DockerDaemon } from '../../sandbox/dockerd.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
 import { indexTar } from '../../src/image/oci/tar.js';
 import { startBearerFront, startFront, writeOciLayout, type Front } from './publish-helpers.js';
@@ -28,7 +34,7 @@ let env: Record<string, string>;
 let work: string;
 
 beforeAll(async () => {
-  [registry, docker] = await Promise.all([startRegistry(), startDockerd()]);
+  [registry, docker] = await Promise.all([startRegistry(), openDockerDaemon()]);
   front = await startFront(registry.url);
   aws = await startAwsSandbox({
     registry: { url: front.url, host: front.host, username: registry.username, password: registry.password },
@@ -43,6 +49,8 @@ beforeAll(async () => {
     ...docker.env,
   };
   ecs = sandboxEcs(env);
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(env, 'archive', 'copied', 'denied', 'flaky', 'layout', 'multi');
   work = await mkdtemp(join(tmpdir(), 'ecs-ship-publish-'));
 }, 60_000);
 

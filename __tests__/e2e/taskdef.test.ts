@@ -10,13 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { buildTinyImage, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
+import { buildTinyImage, createRepositories, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
 
 let environment: Environment;
 let ecs: ECSClient;
 
 beforeAll(async () => {
   environment = await startEnvironment({ timeScale: 20, docker: true });
+  // The ECR repositories these tests push to, created as a team creates them before its first deploy.
+  await createRepositories(environment.env, 'preview');
   ecs = sandboxEcs(environment.env);
 }, 60_000);
 
@@ -37,6 +39,8 @@ async function seedTagged(service: string): Promise<string> {
       networkMode: 'awsvpc',
       cpu: '512',
       memory: '1024',
+      // Fargate runs awslogs with the task execution role (the plan refuses the task definition without it).
+      executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
       tags: [
         { key: 'team', value: 'shop' },
         { key: 'cost-center', value: '' },
@@ -287,6 +291,7 @@ describe('a task-definition file round trip against what ECS fills in', () => {
           requiresCompatibilities: [launchType],
           cpu: '256',
           memory: '512',
+          executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
           containerDefinitions: [
             {
               name: 'web',

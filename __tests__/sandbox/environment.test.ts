@@ -67,7 +67,10 @@ describe('startEnvironment', () => {
       const dirs = [
         environment.registry.rootDir,
         env.DOCKER_CONFIG ?? '',
-        (env.DOCKER_HOST ?? '').replace(/^unix:\/\/|\/docker\.sock$/g, ''),
+        // Our own dockerd's directory goes with it; a daemon that was already running is left alone.
+        ...(environment.docker?.kind === 'started'
+          ? [(env.DOCKER_HOST ?? '').replace(/^unix:\/\/|\/docker\.sock$/g, '')]
+          : []),
       ];
       await environment.stop();
       stopped = true;

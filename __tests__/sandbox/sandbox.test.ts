@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   BatchGetImageCommand,
+  CreateRepositoryCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
   PutImageCommand,
@@ -336,6 +337,7 @@ describe('ECR', () => {
   });
 
   it('retags with BatchGetImage + PutImage, and says when the tag is already there', async () => {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'promote' }));
     const digest = await pushTinyImage(registry, 'promote', 'staging');
     const { images = [] } = await ecr.send(
       new BatchGetImageCommand({ repositoryName: 'promote', imageIds: [{ imageTag: 'staging' }] }),

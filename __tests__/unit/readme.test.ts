@@ -172,9 +172,14 @@ describe('README examples', () => {
     });
   });
 
-  it('names one tag of ecs-ship everywhere, the one the release workflow moves', () => {
+  it('names one tag of ecs-ship everywhere: the major tag the release workflow moves, of a version CHANGELOG.md has', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const changelog = await readFile(join(ROOT, 'CHANGELOG.md'), 'utf8');
     const refs = new Set(ecsShipSteps.map(({ step }) => step.uses));
-    expect([...refs]).toEqual(['ecs-ship/ecs-ship@v1']);
+    expect([...refs]).toEqual([`ecs-ship/ecs-ship@v${pkg.version.split('.')[0]}`]);
+    expect(changelog).toContain(`\n## [${pkg.version}] - `);
+    expect(readme).toContain('[CHANGELOG.md](CHANGELOG.md)');
+    expect(readme).toContain('[SECURITY.md](SECURITY.md)');
   });
 });
 

@@ -2,8 +2,10 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import type { STSClient } from '@aws-sdk/client-sts';
 // ncc inlines the JSON, so the user agent follows a version bump without anyone editing this file.
 import pkg from '../../package.json' with { type: 'json' };
+import type { CredentialProvider } from './credentials.js';
 
 export interface AwsClients {
   ecs: ECSClient;
@@ -20,7 +22,21 @@ const USER_AGENT = `ecs-ship/${pkg.version}`;
  * once in 3,000 (0.2^5); a write such as RegisterTaskDefinition has no outer retry to fall back on.
  */
 export function clientConfig(region: string) {
-  return { region, maxAttempts: 8, retryMode: 'standard', customUserAgent: USER_AGENT };
+  return {
+    region,
+    maxAttempts: 8,
+    retryMode: 'standard',
+    customUserAgent: USER_AGENT,
+    ...(stepCredentials ? { credentials: stepCredentials } : {}),
+  };
+}
+
+// The assumed role's keys (aws/credentials.ts) once the step has them: every client made after that signs
+// with them. Unset, the SDK's own chain applies (environment, profile, instance role).
+let stepCredentials: CredentialProvider | undefined;
+
+export function useStepCredentials(provider: CredentialProvider): void {
+  stepCredentials = provider;
 }
 
 /** The two clients every deploy uses. */
@@ -42,4 +58,11 @@ export async function createEcrPublicClient(): Promise<ECRPUBLICClient> {
 export async function createCodeDeployClient(region: string): Promise<CodeDeployClient> {
   const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
   return new CodeDeployClient(clientConfig(region));
+}
+
+/** STS, to assume `role-to-assume`: with the environment's credentials (AssumeRole) or none (web identity). */
+export async function createStsClient(region: string): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  const { credentials: _own, ...config } = clientConfig(region);
+  return new STSClient(config);
 }

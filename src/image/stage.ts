@@ -6,6 +6,7 @@ import { dockerLogin, imageExists, pushImage as dockerPush } from './docker.js';
 import { publishInEcr, pushRepository, pushTarget, registryLogin, type EcrPlan } from './ecr/plan.js';
 import type { RegistryLogin } from './ecr/login.js';
 import { openImageSource } from './oci/open.js';
+import { dockerImagePlatforms, sourcePlatforms, type ImagePlatform } from './platform.js';
 import { pushImage, type Destination } from './oci/push.js';
 
 export interface PublishedImage {
@@ -37,9 +38,11 @@ export async function preferLocalImage(inputs: ImageInputs): Promise<ImageInputs
 
 /**
  * Reads only: the image to publish must be there before anything is written anywhere. A file or registry
- * source is opened and its manifests read, which also proves a registry source's credentials.
+ * source is opened and its manifests read, which also proves a registry source's credentials. Returns the
+ * platforms the image is built for (from its config or index), for the plan's check against the task
+ * definition's runtimePlatform; empty when the source does not say.
  */
-export async function checkImageSource(inputs: ImageInputs): Promise<void> {
+export async function checkImageSource(inputs: ImageInputs): Promise<ImagePlatform[]> {
   maskSecrets(inputs);
   const { source } = inputs;
   if (source.kind === 'docker') {
@@ -50,10 +53,14 @@ export async function checkImageSource(inputs: ImageInputs): Promise<void> {
         'an image the local Docker daemon has (build or pull it first)',
       );
     }
-    return;
+    return dockerImagePlatforms(source.image);
   }
   const opened = await openImageSource(source, inputs.sourceCredentials);
-  await opened.close();
+  try {
+    return await sourcePlatforms(opened);
+  } finally {
+    await opened.close();
+  }
 }
 
 /** Where the image goes: the ECR repository, under every tag, with the ECR login's Basic credentials. */

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { renderDeploySection } from './deploy-section.js';
 import { renderDryRunSection } from './dry-run-section.js';
+import { stepLog } from './log.js';
 import { escapeMarkdown } from './markdown.js';
 import type { StageResults } from './outputs.js';
 import { renderScanSection } from './scan-section.js';
@@ -48,8 +49,17 @@ export function renderJobSummary(known: KnownResults, context: RunContext, failu
   return sections.join('');
 }
 
-/** Appends to the job summary file; the step writes it once, at its end. */
-export async function writeJobSummary(markdown: string): Promise<void> {
+/**
+ * Appends to the job summary file; the step writes it once, at its end. Without GITHUB_STEP_SUMMARY (a
+ * local run: @github/local-action, a harness) there is no file to write, and a deploy that went well must
+ * not fail for it: one line says so instead.
+ */
+export async function writeJobSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (markdown === '') return;
+  if (!env.GITHUB_STEP_SUMMARY) {
+    stepLog.info('No job summary: GITHUB_STEP_SUMMARY is not set (not on a runner).');
+    return;
+  }
   // Emptied first: a write that failed leaves its text in @actions/core's buffer.
-  if (markdown !== '') await core.summary.emptyBuffer().addRaw(markdown).write();
+  await core.summary.emptyBuffer().addRaw(markdown).write();
 }

@@ -1,5 +1,5 @@
 import type { TaskDefinitionDoc } from './load.js';
-import { isObject } from './json.js';
+import { isObject, put } from './json.js';
 
 /** Keys DescribeTaskDefinition returns that RegisterTaskDefinition does not take. */
 export const READ_ONLY_KEYS: readonly string[] = [
@@ -20,7 +20,7 @@ function withoutNulls(value: unknown): unknown {
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
-    if (member !== null) out[key] = withoutNulls(member);
+    if (member !== null) put(out, key, withoutNulls(member));
   }
   return out;
 }
@@ -33,7 +33,9 @@ export function cleanTaskDefinition(td: TaskDefinitionDoc): TaskDefinitionDoc {
   const out: TaskDefinitionDoc = {};
   for (const [key, value] of Object.entries(td)) {
     if (READ_ONLY_KEYS.includes(key) || value === null) continue;
-    out[key] = withoutNulls(value);
+    // The task's cpu and memory are strings in the API; `cpu: 256` in YAML means "256".
+    const sized = (key === 'cpu' || key === 'memory') && typeof value === 'number' && Number.isInteger(value);
+    put(out, key, sized ? String(value) : withoutNulls(value));
   }
   return out;
 }
@@ -67,7 +69,7 @@ function normalizeContainer(container: unknown, networkMode: unknown): unknown {
       });
       continue;
     }
-    out[key] = value;
+    put(out, key, value);
   }
   return out;
 }
@@ -87,7 +89,7 @@ export function comparable(td: TaskDefinitionDoc): TaskDefinitionDoc {
     } else if ((key === 'cpu' || key === 'memory') && typeof value === 'number') {
       out[key] = String(value);
     } else {
-      out[key] = value;
+      put(out, key, value);
     }
   }
   return out;

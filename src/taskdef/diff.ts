@@ -1,6 +1,6 @@
 import { comparable } from './clean.js';
 import type { TaskDefinitionDoc } from './load.js';
-import { isObject } from './json.js';
+import { isObject, own } from './json.js';
 
 /** One difference between the current revision and the rendered one. */
 export interface Change {
@@ -38,7 +38,9 @@ function walk(before: unknown, after: unknown, path: string, out: Change[]): voi
   }
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    for (const key of keys) walk(before[key], after[key], path === '' ? key : `${path}.${key}`, out);
+    // Own keys only: `constructor` in one of them must not meet Object.prototype's in the other.
+    for (const key of keys)
+      walk(own(before, key), own(after, key), path === '' ? key : `${path}.${key}`, out);
     return;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -52,7 +54,9 @@ function walk(before: unknown, after: unknown, path: string, out: Change[]): voi
         const { [field]: _, ...rest } = entry;
         // Name/value pairs (environment, secrets, tags) read best as their value alone.
         const only = Object.keys(rest);
-        return only.length === 1 && (only[0] === 'value' || only[0] === 'valueFrom') ? rest[only[0]] : rest;
+        return only.length === 1 && (only[0] === 'value' || only[0] === 'valueFrom')
+          ? own(rest, only[0])
+          : rest;
       };
       for (const id of [...new Set([...a.ids, ...b.ids])]) {
         walk(strip(byId(before, id)), strip(byId(after, id)), `${path}[${id}]`, out);

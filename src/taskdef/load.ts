@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { ECSClient, Service, Tag } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit, type Document } from 'yaml';
 import { isNamed } from '../aws/errors.js';
 import { errorMessage, UserError } from '../errors.js';
 import { isObject } from './json.js';
@@ -10,6 +10,9 @@ import { isObject } from './json.js';
 export type TaskDefinitionDoc = Record<string, unknown>;
 
 type Format = 'JSON' | 'YAML';
+
+// Indentation and comments may make a file larger than the 64 KiB ECS counts, but not 16 times larger.
+const MAX_FILE_BYTES = 1024 * 1024;
 
 function formatOf(path: string, text: string): Format {
   const ext = extname(path).toLowerCase();
@@ -85,6 +88,34 @@ function parseText(path: string, text: string): unknown {
       );
     }
   }
+  return parseYaml(path, text);
+}
+
+/** The first alias (or the one named), where it is: the place to point at when aliases fail. */
+function aliasPosition(doc: Document, text: string, name?: string): string {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (offset !== undefined || (name !== undefined && node.source !== name)) return;
+      offset = node.range?.[0];
+    },
+  });
+  if (offset === undefined) return '';
+  const { line, column } = lineColumn(text, offset);
+  return `line ${line}, column ${column}: `;
+}
+
+// Far more than any task definition needs (they have none, usually), far less than a billion laughs.
+const MAX_ALIASES = 100;
+
+/**
+ * YAML as plain data: the core schema, one document, unique keys, no custom tags (`!!js/function` is not
+ * data), and at most MAX_ALIASES alias expansions. Every refusal names the file and the line.
+ */
+function parseYaml(path: string, text: string): unknown {
+  const fail = (where: string, reason: string): never => {
+    throw new UserError(`Task definition file '${path}' is not valid YAML: ${where}${reason}.`);
+  };
   const doc = parseDocument(text);
   const first = doc.errors[0];
   if (first) {
@@ -94,9 +125,32 @@ function parseText(path: string, text: string): unknown {
       first.code === 'MULTIPLE_DOCS'
         ? "a second document starts here ('---'); expected one task definition"
         : (first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.code);
-    throw new UserError(`Task definition file '${path}' is not valid YAML: ${where}${reason}.`);
+    fail(where, reason);
   }
-  return doc.toJS();
+  const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tag) {
+    const at = tag.linePos?.[0];
+    const name = /Unresolved tag: (\S+)/.exec(tag.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, '!!') ?? '';
+    fail(
+      at ? `line ${at.line}, column ${at.col}: ` : '',
+      `the tag ${name} is not plain data (write the value itself)`,
+    );
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    const message = errorMessage(err);
+    const unresolved = /Unresolved alias[^:]*: (.*)$/.exec(message);
+    if (unresolved) {
+      const name = unresolved[1] ?? '';
+      return fail(aliasPosition(doc, text, name), `the alias *${name} has no anchor &${name} before it`);
+    }
+    if (/Excessive alias count/.test(message)) {
+      const reason = `its aliases expand more than ${MAX_ALIASES} times (a "billion laughs" file?): expected plain data`;
+      return fail(aliasPosition(doc, text), reason);
+    }
+    return fail('', message.replace(/\s+/g, ' '));
+  }
 }
 
 /**
@@ -106,8 +160,17 @@ function parseText(path: string, text: string): unknown {
 export async function loadTaskDefinitionFile(path: string): Promise<TaskDefinitionDoc> {
   let text: string;
   try {
+    const { size } = await stat(path);
+    // Before reading it: a file this large is no task definition, and parsing it would cost the runner.
+    if (size > MAX_FILE_BYTES) {
+      const mb = (size / 1024 / 1024).toFixed(1);
+      throw new UserError(
+        `Task definition file '${path}' is ${mb} MiB: expected a file under 1 MiB (ECS takes at most 64 KiB of task definition).`,
+      );
+    }
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`Task definition file '${path}' does not exist.`);
     if (code === 'EISDIR') throw new UserError(`Task definition file '${path}' is a directory, not a file.`);

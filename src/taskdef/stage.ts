@@ -1,15 +1,14 @@
 import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
 import { parseRevision } from '../aws/arn.js';
 import { registerTaskDefinition } from './register.js';
-import { UserError } from '../errors.js';
 import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
 import type { Logger } from '../report/log.js';
+import { checkLimits, checkTaskDefinition } from './check.js';
 import { cleanTaskDefinition } from './clean.js';
 import { diffTaskDefinitions, formatChanges } from './diff.js';
 import { loadRunningTaskDefinition, type TaskDefinitionDoc } from './load.js';
 import { renderTaskDefinition, resolveContainers } from './render.js';
 import { loadSource, withTags } from './source.js';
-import { describeUnknownKey, findUnknownKeys } from './validate.js';
 import { writeRenderedTaskDefinition } from './write.js';
 
 /** Everything known about the task definition before the first write. */
@@ -22,35 +21,12 @@ export interface TaskDefinitionPlan {
   inputs: TaskDefinitionInputs;
   /** The revision the service runs now, which a re-run with nothing changed reuses. */
   current: { arn: string; taskDefinition: TaskDefinitionDoc };
+  /** Rendered with a stand-in for the pushed image: what the plan's checks read. */
+  preview: TaskDefinitionDoc;
 }
 
-/** Unknown keys fail (or only warn, with allow-unknown-keys) before anything is written. */
-function checkKeys(doc: TaskDefinitionDoc, source: string, allow: boolean, log: Logger): TaskDefinitionDoc {
-  const unknown = findUnknownKeys(doc);
-  if (unknown.length === 0) return doc;
-  const lines = unknown.map(describeUnknownKey);
-  if (!allow) {
-    const more = lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join('; ')})` : '';
-    throw new UserError(
-      `Task definition '${source}': ${lines[0]}${more}. Fix it, or set allow-unknown-keys: true to drop unknown keys with a warning.`,
-    );
-  }
-  for (const line of lines) log.warning(`Task definition '${source}': ${line} (dropped)`);
-  const copy = structuredClone(doc);
-  for (const u of unknown) dropPath(copy, u.path);
-  return copy;
-}
-
-/** Deletes the key at a path written as `a[1].b.c`. */
-function dropPath(doc: TaskDefinitionDoc, path: string): void {
-  const parts = path.split(/\.|(?=\[)/).map((p) => (p.startsWith('[') ? Number(p.slice(1, -1)) : p));
-  let node: unknown = doc;
-  for (const part of parts.slice(0, -1)) node = (node as Record<string | number, unknown>)?.[part];
-  const last = parts.at(-1);
-  if (typeof node === 'object' && node !== null && typeof last === 'string') {
-    delete (node as Record<string, unknown>)[last];
-  }
-}
+// As long as the digest reference a push gives (registry/repository@sha256:…), so the size check counts it.
+const PENDING_IMAGE = `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/${'x'.repeat(40)}@sha256:${'0'.repeat(64)}`;
 
 /** Reads and checks only: loads the base and the current revision, checks keys, containers and changes. */
 export async function planTaskDefinition(
@@ -67,22 +43,24 @@ export async function planTaskDefinition(
       ? { taskDefinition: current.taskDefinition, source: current.arn }
       : await loadSource(ecs, inputs.source);
   const { allowUnknownKeys } = inputs;
-  const base = checkKeys(cleanTaskDefinition(loaded.taskDefinition), loaded.source, allowUnknownKeys, log);
+  const clean = cleanTaskDefinition(loaded.taskDefinition);
+  const base = checkTaskDefinition(clean, loaded.source, allowUnknownKeys, log);
   const containers = resolveContainers(base, inputs.containers);
   // A trial render surfaces every remaining mistake (say, log options for a container without a
-  // logConfiguration) now, before anything is pushed.
-  renderTaskDefinition(base, {
+  // logConfiguration, or a cpu input Fargate does not take) now, before anything is pushed.
+  const preview = renderTaskDefinition(base, {
     containers,
-    image: 'placeholder',
+    image: PENDING_IMAGE,
     images: inputs.images,
     changes: inputs.changes,
   });
+  checkLimits(preview, loaded.source, log);
   log.info(`Task definition: ${loaded.source}`);
   log.info(`Service runs: ${current.arn}`);
   log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
-  return { base, source: loaded.source, containers, inputs, current };
+  return { base, source: loaded.source, containers, inputs, current, preview };
 }
 
 /** The rendered task definition, where it was written, and what it changes against the current revision. */

@@ -1,9 +1,12 @@
 import { ROOT_SHAPE, SHAPES } from './shape.generated.js';
-import { isObject } from './json.js';
+import type { MemberShape } from './shape-types.js';
+import { isObject, keyPath, ownEntries } from './json.js';
 
 /** One key RegisterTaskDefinition does not have, where it is, and the valid name it most resembles. */
 export interface UnknownKey {
   path: string;
+  /** The same place as keys and indexes, for dropping it. */
+  at: Array<string | number>;
   key: string;
   suggestion: string | undefined;
   /** Shapes where the key would be valid, when it is misplaced rather than misspelled. */
@@ -48,30 +51,47 @@ export function nearest(key: string, candidates: readonly string[]): string | un
 
 function shapesHaving(key: string): string[] {
   return Object.entries(SHAPES)
-    .filter(([, members]) => key in members)
+    .filter(([, shape]) => Object.hasOwn(shape.members, key))
     .map(([name]) => name);
+}
+
+/** The structure a member holds, directly or as a list's items; undefined for a leaf or a free-form map. */
+export function structureOf(shape: MemberShape | undefined): string | undefined {
+  if (shape === undefined || typeof shape === 'string') return undefined;
+  if ('structure' in shape) return shape.structure;
+  if ('list' in shape) return structureOf(shape.list);
+  return undefined;
 }
 
 /**
  * Every key of the document checked against RegisterTaskDefinition's shape, as the SDK would silently
- * drop what it does not know. Values that are not objects where a structure belongs are left to ECS,
- * which names them itself; free-form maps (dockerLabels, options, driverOpts) are not checked.
+ * drop what it does not know. Only own keys count: `constructor` or `__proto__` is as unknown as any
+ * typo. Values of the wrong kind are values.ts's to report; free-form maps (dockerLabels, options) have
+ * no key table.
  */
-export function findUnknownKeys(doc: unknown, shape = ROOT_SHAPE, path = ''): UnknownKey[] {
-  const members = SHAPES[shape];
+export function findUnknownKeys(
+  doc: unknown,
+  shape = ROOT_SHAPE,
+  path = '',
+  at: Array<string | number> = [],
+): UnknownKey[] {
+  const members = SHAPES[shape]?.members;
   if (!members) return [];
-  if (Array.isArray(doc)) return doc.flatMap((item, i) => findUnknownKeys(item, shape, `${path}[${i}]`));
+  if (Array.isArray(doc)) {
+    return doc.flatMap((item, i) => findUnknownKeys(item, shape, `${path}[${i}]`, [...at, i]));
+  }
   if (!isObject(doc)) return [];
   const found: UnknownKey[] = [];
-  for (const [key, value] of Object.entries(doc)) {
-    const where = path === '' ? key : `${path}.${key}`;
-    if (!(key in members)) {
+  for (const [key, value] of ownEntries(doc)) {
+    const where = keyPath(path, key);
+    if (!Object.hasOwn(members, key)) {
       const suggestion = nearest(key, Object.keys(members));
-      found.push({ path: where, key, suggestion, belongsIn: suggestion ? [] : shapesHaving(key) });
+      const belongsIn = suggestion ? [] : shapesHaving(key);
+      found.push({ path: where, at: [...at, key], key, suggestion, belongsIn });
       continue;
     }
-    const child = members[key];
-    if (child) found.push(...findUnknownKeys(value, child, where));
+    const child = structureOf(members[key]);
+    if (child) found.push(...findUnknownKeys(value, child, where, [...at, key]));
   }
   return found;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UserError } from '../../../src/errors.js';
 import { dockerLogout } from '../../../src/image/docker-cli.js';
 import { dockerLogin, imageExists, pushImage } from '../../../src/image/docker.js';
-import { type DockerDaemon, startDockerd } from '../../../sandbox/dockerd.js';
+import { type DockerDaemon, openDockerDaemon } from '../../../sandbox/dockerd.js';
 import { type RegistryProcess, startRegistry } from '../../../sandbox/registry.js';
 import { registryDigest } from '../../../sandbox/registry-api.js';
 import { importImage } from './engine.js';
@@ -18,7 +18,7 @@ let stateFile: string;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  [registry, engine] = await Promise.all([startRegistry(), startDockerd()]);
+  [registry, engine] = await Promise.all([startRegistry(), openDockerDaemon()]);
   PASSWORD = registry.password;
   // @actions/exec passes the test's environment to docker: point it at our engine and config only.
   Object.assign(process.env, engine.env);

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { EOL, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunTaskResult } from '../../../src/deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../../../src/deploy/stage.js';
@@ -296,5 +296,19 @@ describe('writeJobSummary', () => {
     const md = renderDeploySection(report({}));
     await writeJobSummary(md);
     expect(readFileSync(file, 'utf8')).toBe(`earlier step\n${md}`);
+  });
+
+  it('without GITHUB_STEP_SUMMARY (a local run) says so in one line and does not fail', async () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await writeJobSummary(renderDeploySection(report({})), {});
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toEqual([`No job summary: GITHUB_STEP_SUMMARY is not set (not on a runner).${EOL}`]);
   });
 });

@@ -6,6 +6,7 @@ import { cleanTaskDefinition } from '../../../src/taskdef/clean.js';
 import type { TaskDefinitionDoc } from '../../../src/taskdef/load.js';
 import { renderTaskDefinition } from '../../../src/taskdef/render.js';
 import { SHAPES } from '../../../src/taskdef/shape.generated.js';
+import { structureOf } from '../../../src/taskdef/validate.js';
 import { CASES, FIXTURES, renderCase } from './cases.js';
 
 describe('rendering realistic task definitions', () => {
@@ -34,7 +35,8 @@ const LEAVES: unknown[] = ['', 'a=b=c', 'x y', 0, 1, false, true, ['', 'k=v'], {
 /** A random document of RegisterTaskDefinition's shape (keys drawn from the generated table). */
 function generate(rand: () => number, shape: string, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(SHAPES[shape] ?? {})) {
+  for (const [key, member] of Object.entries(SHAPES[shape]?.members ?? {})) {
+    const child = structureOf(member);
     if (rand() < 0.6) continue;
     if (child && depth < 3) {
       out[key] = rand() < 0.5 ? generate(rand, child, depth + 1) : [generate(rand, child, depth + 1)];

@@ -142,3 +142,49 @@ describe('loadRunningTaskDefinition', () => {
     ecs.restore();
   });
 });
+
+describe('loadTaskDefinitionFile refuses what is not plain data, naming the file and the line', () => {
+  it.each([
+    [
+      'tag.yaml',
+      'family: !!js/function "function () { return 1 }"\ncontainerDefinitions:\n  - name: web\n',
+      'is not valid YAML: line 1, column 9: the tag !!js/function is not plain data (write the value itself).',
+    ],
+    ['custom-tag.yaml', 'family: !secret x\n', 'line 1, column 9: the tag !secret is not plain data'],
+    [
+      'alias.yaml',
+      'family: web\ncontainerDefinitions:\n  - name: *b\n',
+      'is not valid YAML: line 3, column 11: the alias *b has no anchor &b before it.',
+    ],
+    [
+      'laughs.yaml',
+      'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+      'line 2, column 8: its aliases expand more than 100 times (a "billion laughs" file?)',
+    ],
+  ])('%s', async (name, text, message) => {
+    const path = join(scratch, name);
+    await writeFile(path, text);
+    const err = await failure(loadTaskDefinitionFile(path));
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toContain(`Task definition file '${path}' `);
+    expect(err.message).toContain(message);
+  });
+
+  it('refuses a file far over ECS limit before reading it', async () => {
+    const path = join(scratch, 'huge.json');
+    await writeFile(path, `{"family": "x", "pad": "${'x'.repeat(7 * 1024 * 1024)}"}`);
+    const err = await failure(loadTaskDefinitionFile(path));
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe(
+      `Task definition file '${path}' is 7.0 MiB: expected a file under 1 MiB (ECS takes at most 64 KiB of task definition).`,
+    );
+  });
+
+  it('reads __proto__ as an own key, never as the prototype', async () => {
+    const path = join(scratch, 'proto.yaml');
+    await writeFile(path, '__proto__: {polluted: true}\nfamily: x\ncontainerDefinitions: [{name: web}]\n');
+    const td = await loadTaskDefinitionFile(path);
+    expect(Object.hasOwn(td, '__proto__')).toBe(true);
+    expect((td as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});

@@ -1,22 +1,43 @@
-import { RegisterTaskDefinitionRequest$ } from '@aws-sdk/client-ecs';
+import * as ecs from '@aws-sdk/client-ecs';
 import { describe, expect, it } from '@jest/globals';
-import { shapeTable } from '../../../src/taskdef/shape-source.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readDeclarations, shapeTable } from '../../../src/taskdef/shape-source.js';
 import { ROOT_SHAPE, SHAPES } from '../../../src/taskdef/shape.generated.js';
 import { describeUnknownKey, editDistance, findUnknownKeys, nearest } from '../../../src/taskdef/validate.js';
 import { CASES, renderCase } from './cases.js';
 
 describe('the generated shape table', () => {
   it('is what scripts/gen-taskdef-shape.ts derives from the installed SDK (run it after an SDK update)', () => {
-    expect({ root: ROOT_SHAPE, shapes: SHAPES }).toEqual(
-      (({ root, shapes }) => ({ root, shapes }))(shapeTable(RegisterTaskDefinitionRequest$)),
-    );
+    const sdk = dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-ecs/package.json'));
+    const dts = ['models_0.d.ts', 'models_1.d.ts']
+      .map((f) => readFileSync(join(sdk, 'dist-types/models', f), 'utf8'))
+      .join('\n');
+    const table = shapeTable(ecs.RegisterTaskDefinitionRequest$, readDeclarations(dts), ecs);
+    expect({ root: ROOT_SHAPE, shapes: SHAPES }).toEqual(table);
   });
 
-  it('knows the keys the SDK serializes, at every depth', () => {
-    expect(SHAPES[ROOT_SHAPE]).toMatchObject({ containerDefinitions: 'ContainerDefinition', tags: 'Tag' });
-    expect(SHAPES['ContainerDefinition']).toMatchObject({ environment: 'KeyValuePair', dockerLabels: null });
-    expect(SHAPES['Volume']).toHaveProperty('configuredAtLaunch');
-    expect(SHAPES['ProxyConfiguration']).toMatchObject({ properties: 'KeyValuePair' });
+  it('knows the keys the SDK serializes and the kind of each value, at every depth', () => {
+    expect(SHAPES[ROOT_SHAPE]?.members).toMatchObject({
+      containerDefinitions: { list: { structure: 'ContainerDefinition' } },
+      tags: { list: { structure: 'Tag' } },
+      networkMode: { enum: ['awsvpc', 'bridge', 'host', 'none'] },
+      requiresCompatibilities: { list: { enum: expect.arrayContaining(['EC2', 'FARGATE']) } },
+    });
+    expect(SHAPES[ROOT_SHAPE]?.required).toEqual(['family', 'containerDefinitions']);
+    expect(SHAPES['ContainerDefinition']?.members).toMatchObject({
+      environment: { list: { structure: 'KeyValuePair' } },
+      dockerLabels: { map: 'string' },
+      essential: 'boolean',
+      memory: 'integer',
+      command: { list: 'string' },
+    });
+    expect(SHAPES['Volume']?.members).toHaveProperty('configuredAtLaunch', 'boolean');
+    expect(SHAPES['ProxyConfiguration']?.members).toMatchObject({
+      properties: { list: { structure: 'KeyValuePair' } },
+    });
+    expect(SHAPES['Secret']?.required).toEqual(['name', 'valueFrom']);
   });
 });
 
@@ -45,13 +66,23 @@ describe('findUnknownKeys', () => {
     ],
     [{ environment: [] }, 'environment: unknown key here (it is a key of ContainerDefinition)'],
     [{ zzzzzz: 1 }, 'zzzzzz: unknown key'],
+    // Nothing inherited from Object.prototype counts as a key of the shape.
+    [JSON.parse('{"constructor": 1}'), 'constructor: unknown key'],
+    [JSON.parse('{"toString": "x"}'), 'toString: unknown key'],
+    [JSON.parse('{"hasOwnProperty": true}'), 'hasOwnProperty: unknown key'],
+    [JSON.parse('{"__proto__": {"family": "x"}}'), '__proto__: unknown key'],
+    [
+      { containerDefinitions: [JSON.parse('{"valueOf": 1}')] },
+      'containerDefinitions[0].valueOf: unknown key',
+    ],
+    [{ 'web\n::warning::X': 1 }, '["web\\n::warning::X"]: unknown key'],
   ])('reports %j as %s', (doc, message) => {
     const found = findUnknownKeys(doc);
     expect(found).toHaveLength(1);
     expect(describeUnknownKey(found[0]!)).toContain(message);
   });
 
-  it('leaves free-form maps and non-object values to ECS', () => {
+  it('reads no keys in free-form maps, nor inside values of the wrong kind (values.ts reports those)', () => {
     expect(
       findUnknownKeys({
         containerDefinitions: [
@@ -71,9 +102,8 @@ describe('nearest', () => {
     ['networkmode', 'networkMode'],
     ['xyz', undefined],
   ])('%s → %s', (key, expected) => {
-    expect(nearest(key, Object.keys({ ...SHAPES[ROOT_SHAPE], ...SHAPES['ContainerDefinition'] }))).toBe(
-      expected,
-    );
+    const keys = Object.keys({ ...SHAPES[ROOT_SHAPE]?.members, ...SHAPES['ContainerDefinition']?.members });
+    expect(nearest(key, keys)).toBe(expected);
   });
 
   it('counts a swap of neighbours as one edit', () => {

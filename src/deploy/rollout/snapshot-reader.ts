@@ -16,6 +16,8 @@ import { sameTaskDefinition } from './identify.js';
 import { missingServiceDeployments } from './service-deployment-api.js';
 import type { RolloutTarget, Snapshot } from './verdict.js';
 
+const FINAL_STATUSES = new Set(['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED']);
+
 // ECS timestamps come from AWS's clock, startedAt from the runner's; allow for drift between them.
 const CLOCK_SKEW_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 30_000;
@@ -72,9 +74,15 @@ export class SnapshotReader {
 
   /** One poll; `newly` = the stopped tasks of ours this poll saw first. Throws CallError. */
   async read(): Promise<{ snapshot: Snapshot; newly: Task[] }> {
-    const service = await this.describeService();
+    let service = await this.describeService();
     // A deleted service is a verdict already; its deployments and tasks add nothing.
     const serviceDeployment = service ? await this.serviceDeployment() : undefined;
+    // A final status can be newer than the service read just before it (on a loaded runner a whole
+    // rollback fits between the two calls): judge it against a service read after it, so "back on
+    // web:5" is never judged from a service still on the failed revision.
+    if (serviceDeployment?.status && FINAL_STATUSES.has(serviceDeployment.status)) {
+      service = (await this.describeService()) ?? service;
+    }
     const newly = service ? await this.newlyStoppedTasks() : [];
     return { snapshot: { service, serviceDeployment, stoppedTasks: this.stoppedTasks }, newly };
   }

@@ -82,6 +82,25 @@ beforeEach(() => {
 });
 
 describe('watchRollout', () => {
+  it('judges a rollback that finished between two calls of one poll against the service read after it', async () => {
+    withServiceDeployments();
+    // The whole rollback passes between DescribeServices (still on ours) and DescribeServiceDeployments.
+    const stillOurs = svc([dep(7, { runningCount: 0 }), dep(6, { runningCount: 2 })]);
+    const back = svc([dep(6, { status: 'PRIMARY', runningCount: 2, rolloutState: 'COMPLETED' })]);
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [stillOurs] })
+      .resolves({ services: [back] });
+    ecsMock
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [sd('ROLLBACK_SUCCESSFUL')] });
+
+    const result = await watchRollout(ecs, target, options());
+
+    expect(result).toMatchObject({ state: 'ROLLED_BACK', rolledBackTo: TD(6) });
+    expect(result.reason).toMatch(/the service is back on web:6/);
+  });
+
   it('succeeds on the third poll and prints only what changed', async () => {
     withServiceDeployments();
     ecsMock
@@ -105,7 +124,8 @@ describe('watchRollout', () => {
     });
     expect(result.durationMs).toBe(11_000);
     expect(clock.slept).toEqual([5000, 5000]);
-    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(3);
+    // One read per poll, and the final status judged against a service read after it.
+    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(4);
     // Found once, then only described.
     expect(ecsMock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(1);
     const after = ecsMock.commandCalls(ListServiceDeploymentsCommand)[0]?.args[0].input.createdAt?.after;
