@@ -107,6 +107,76 @@ const CLASSES: Array<[string, fc.Arbitrary<Omit<BadTaskDefinitionCase, 'kind'>>]
       })),
   ],
   [
+    'a value of the wrong type',
+    fc
+      .tuple(
+        validDoc,
+        fc.constantFrom<[string, unknown, boolean]>(
+          ['portMappings', '8080', true],
+          ['essential', 'yes', true],
+          ['environment', 'MODE=prod', true],
+          ['portMappings', [{ containerPort: -1 }], true],
+          ['memory', true, true],
+          ['cpu', {}, false],
+          ['memory', true, false],
+          ['requiresCompatibilities', 'FARGATE', false],
+          ['cpu', '99999999999999999999999', false],
+        ),
+      )
+      .map(([doc, [key, value, inContainer]]) => {
+        const [first] = doc.containerDefinitions;
+        const changed = inContainer
+          ? { ...doc, containerDefinitions: [{ ...first, [key]: value }] }
+          : { ...doc, [key]: value };
+        return { file: 'td.json', content: json(changed) };
+      }),
+  ],
+  [
+    'an invalid family',
+    fc
+      .tuple(validDoc, fc.constantFrom<unknown>(5, [], null, '', 'web family', 'x'.repeat(256)))
+      .map(([doc, family]) => ({
+        file: 'td.json',
+        content: json({ ...doc, family }),
+      })),
+  ],
+  [
+    'a key every object inherits',
+    fc
+      .tuple(
+        validDoc,
+        fc.constantFrom('constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'),
+        fc.boolean(),
+      )
+      .map(([doc, key, inContainer]) => {
+        const text = json(doc);
+        const at = inContainer ? text.indexOf('"name": "web"') : text.indexOf('"family"');
+        return { file: 'td.json', content: `${text.slice(0, at)}"${key}": 1, ${text.slice(at)}` };
+      }),
+  ],
+  [
+    'over 64 KiB',
+    validDoc.map((doc) => ({
+      file: 'td.json',
+      content: json({
+        ...doc,
+        containerDefinitions: [
+          { ...doc.containerDefinitions[0], environment: [{ name: 'BIG', value: 'x'.repeat(70_000) }] },
+        ],
+      }),
+    })),
+  ],
+  [
+    'an invalid container name',
+    fc.tuple(validDoc, hostile).map(([doc, name]) => ({
+      file: 'td.json',
+      content: json({
+        ...doc,
+        containerDefinitions: [...doc.containerDefinitions, { name, image: OWN_IMAGE, essential: false }],
+      }),
+    })),
+  ],
+  [
     'a path that is not a file',
     fc.oneof(
       fc.constant({ file: 'missing.json', content: undefined }),
