@@ -107,6 +107,9 @@ def check(record):
         return [f"{where}: not an operation of the {service} model"]
     if not record["ok"]:
         declared = {e["shape"] for e in op.get("errors", [])}
+        # Query services (STS, ELBv2) send the awsQueryError code, which may differ from the shape's name
+        # (InvalidIdentityTokenException goes out as InvalidIdentityToken).
+        declared |= {m["shapes"][e["shape"]].get("error", {}).get("code", e["shape"]) for e in op.get("errors", [])}
         code = record["code"]
         if code in declared or code in COMMON_ERRORS:
             return []

@@ -3,6 +3,7 @@ import { createClients, createStsClient, useStepCredentials } from './aws/client
 import { roleCredentials } from './aws/credentials.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
+import { prepareNetwork } from './network.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
 import { pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
@@ -37,6 +38,7 @@ export async function ship(inputs: Inputs): Promise<void> {
 
 /** The stages in order; undefined for a dry run, which stops before the first write. */
 async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  await prepareNetwork();
   if (inputs.role) await assumeRole(inputs);
   const { ecs, ecr } = createClients(inputs.awsRegion);
   const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr));

@@ -80,7 +80,7 @@ async function deploy(
   await waitSteady(ecs, service);
   const from = environment.aws.requests.length;
   const { main } = await runAction({
-    inputs: { service, repository: service, 'poll-seconds': '0.2', ...inputs },
+    inputs: { service, repository: service, 'create-repository': 'true', 'poll-seconds': '0.2', ...inputs },
     env,
     post: false,
   });

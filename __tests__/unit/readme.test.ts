@@ -37,7 +37,13 @@ const workflows = workflowBlocks.map((b) => parse(b) as Workflow);
 const isEcsShip = (step: Step) => /^(ecs-ship\/ecs-ship@|\.\/?$)/.test(step.uses ?? '');
 const ecsShipSteps = workflows.flatMap((w) =>
   Object.entries(w.jobs ?? {}).flatMap(([job, j]) =>
-    (j.steps ?? []).filter(isEcsShip).map((step) => ({ job, step, steps: j.steps ?? [] })),
+    (j.steps ?? []).filter(isEcsShip).map((step) => ({
+      job,
+      step,
+      steps: j.steps ?? [],
+      // The runner sets the ID-token variables only for a job granted `id-token: write`.
+      idToken: (j.permissions ?? w.permissions)?.['id-token'] === 'write',
+    })),
   ),
 );
 
@@ -103,7 +109,7 @@ describe('README examples', () => {
   });
 
   it("passes ecs-ship's own input checks, as the step would read them on a runner", () => {
-    for (const { job, step, steps } of ecsShipSteps) {
+    for (const { job, step, steps, idToken } of ecsShipSteps) {
       const values = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => [k, evaluate(String(v))]),
       );
@@ -113,6 +119,12 @@ describe('README examples', () => {
       const env = {
         GITHUB_SHA: evaluate('${{ github.sha }}'),
         ...(region ? { AWS_REGION: String(region) } : {}),
+        ...(idToken
+          ? {
+              ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.example/idtoken?api-version=2.0',
+              ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+            }
+          : {}),
       };
       let error = '';
       try {

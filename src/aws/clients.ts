@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import type { STSClient } from '@aws-sdk/client-sts';
 // ncc inlines the JSON, so the user agent follows a version bump without anyone editing this file.
 import pkg from '../../package.json' with { type: 'json' };
+import { networkAgents } from '../network.js';
 import type { CredentialProvider } from './credentials.js';
 
 export interface AwsClients {
@@ -22,8 +23,11 @@ const USER_AGENT = `ecs-ship/${pkg.version}`;
  * once in 3,000 (0.2^5); a write such as RegisterTaskDefinition has no outer retry to fall back on.
  */
 export function clientConfig(region: string) {
+  const agents = networkAgents();
   return {
     region,
+    // A proxy or a CA bundle in the environment (network.ts): the SDK's handler with the step's agents.
+    ...(agents ? { requestHandler: { httpAgent: agents.http, httpsAgent: agents.https } } : {}),
     maxAttempts: 8,
     retryMode: 'standard',
     customUserAgent: USER_AGENT,

@@ -1,5 +1,6 @@
 import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { networkAgents } from '../../network.js';
 
 /**
  * The only place that touches the network for the registry client. Keep-alive agents: a push is many
@@ -35,7 +36,11 @@ export function send(
     const req = transport.request(url, {
       method,
       headers,
-      agent: agents[url.protocol as 'http:' | 'https:'],
+      // The step's proxy-aware agents when the environment names a proxy or a CA bundle (network.ts).
+      agent:
+        url.protocol === 'https:'
+          ? (networkAgents()?.https ?? agents['https:'])
+          : (networkAgents()?.http ?? agents['http:']),
       timeout: IDLE_TIMEOUT_MS,
     });
     req.on('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }));
