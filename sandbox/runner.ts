@@ -78,6 +78,8 @@ export async function prepareStep(options: {
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   workDir?: string;
+  /** Variables the runner would not set either, e.g. AWS_EC2_METADATA_DISABLED for a step with no AWS. */
+  unsetEnv?: string[];
 }): Promise<StepSetup> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
   const files = {
@@ -97,6 +99,7 @@ export async function prepareStep(options: {
     ...options.env,
     ...inputEnv(options.inputs ?? {}),
   };
+  for (const name of options.unsetEnv ?? []) delete env[name];
   const defined = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
   return { workDir, files, env: Object.fromEntries(defined) };
 }
@@ -129,6 +132,8 @@ async function runEntry(
     echo?: boolean;
     /** Before the entry, e.g. `--import` of a module that records what the step loads (bench/). */
     nodeArgs?: string[];
+    /** Variables the runner would not set either, e.g. AWS_EC2_METADATA_DISABLED for a step with no AWS. */
+    unsetEnv?: string[];
   },
 ): Promise<StepResult> {
   const setup = await prepareStep(options);
@@ -158,6 +163,7 @@ export async function runAction(options: {
   post?: boolean;
   echo?: boolean;
   nodeArgs?: string[];
+  unsetEnv?: string[];
 }): Promise<{ main: StepResult; post: StepResult | undefined }> {
   const main = await runEntry('index.js', options);
   if (options.post === false) return { main, post: undefined };
@@ -167,6 +173,7 @@ export async function runAction(options: {
     workDir: main.workDir,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
     ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+    ...(options.unsetEnv === undefined ? {} : { unsetEnv: options.unsetEnv }),
   });
   return { main, post };
 }

@@ -15,7 +15,10 @@ export { parseList } from './inputs/parse.js';
  * else reads inputs.
  */
 export interface Inputs {
+  /** '' only offline, when no region was given. */
   awsRegion: string;
+  /** `dry-run: true` without `service`: render and check the task definition file, no AWS call at all. */
+  offline: boolean;
   /** `role-to-assume` and its settings; undefined = the SDK's own credential chain. */
   role: RoleInputs | undefined;
   /** undefined when every container names its own image (`name=IMAGE` lines): nothing is pushed. */
@@ -48,15 +51,24 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
     );
   }
   const registry = readRegistryInputs(read);
-  const deploy = readDeployInputs(read);
+  const { dryRun } = taskDefinition;
+  const deploy = readDeployInputs(read, dryRun);
+  // A dry run without a service reads nothing from AWS: the base must be a file, and no region is needed.
+  const offline = deploy.services.length === 0;
+  if (offline && taskDefinition.source === undefined) {
+    throw new UserError(
+      "Input 'task-definition' is required for a dry run without 'service': the task definition file to check offline.",
+    );
+  }
   const strategy = readStrategyInputs(read);
 
   const region = read('aws-region').trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-  if (region === '') {
+  if (region === '' && !offline) {
     throw new UserError("Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set.");
   }
-  const awsRegion = matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
+  const awsRegion =
+    region === '' ? '' : matching('aws-region', region, REGION, 'an AWS region such as us-east-1');
   const role = readRoleInputs(read, env);
 
-  return { awsRegion, role, image, registry, taskDefinition, deploy, strategy };
+  return { awsRegion, offline, role, image, registry, taskDefinition, deploy, strategy };
 }

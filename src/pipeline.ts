@@ -5,14 +5,14 @@ import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js
 import { UserError } from './errors.js';
 import { prepareNetwork } from './network.js';
 import { enforceScanGate, scanGateStage } from './image/ecr/scan.js';
-import { pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
+import { offlineImageUri, pendingImageUri, publishImage, type PublishedImage } from './image/stage.js';
 import type { Inputs } from './inputs.js';
 import type { ImageInputs } from './inputs/image.js';
 import { preparePlan, type Plan } from './plan.js';
 import { stepLog as log } from './report/log.js';
 import { RunReport } from './report/run-report.js';
 import { containersOf } from './taskdef/containers.js';
-import { dryRunStage, registerStage, renderStage } from './taskdef/stage.js';
+import { dryRunStage, offlineDryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
 /**
  * The whole step after inputs are valid: plan (reads only), publish, scan gate, render, register, the
@@ -38,6 +38,15 @@ export async function ship(inputs: Inputs): Promise<void> {
 
 /** The stages in order; undefined for a dry run, which stops before the first write. */
 async function runStages(inputs: Inputs, report: RunReport): Promise<DeployOutcome | undefined> {
+  if (inputs.offline) {
+    // No client is made: nothing here can reach AWS, with or without credentials.
+    await log.group('Dry run (offline: no service, no AWS)', async () => {
+      const { image, registry, awsRegion } = inputs;
+      const pending = image && offlineImageUri(image, registry.target, awsRegion);
+      report.record('dryRun', await offlineDryRunStage(inputs.taskDefinition, pending, log));
+    });
+    return undefined;
+  }
   await prepareNetwork();
   if (inputs.role) await assumeRole(inputs);
   const { ecs, ecr } = createClients(inputs.awsRegion);

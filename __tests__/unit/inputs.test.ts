@@ -16,6 +16,7 @@ describe('readInputs', () => {
   it('applies the documented defaults', () => {
     expect(readInputs(reader(base), env)).toEqual({
       awsRegion: 'eu-west-1',
+      offline: false,
       image: {
         image: 'myapp:latest',
         repository: 'team/my-app',
@@ -95,7 +96,16 @@ describe('readInputs', () => {
   });
 
   it.each([
-    [{ service: '' }, env, "Input 'service' is required: the ECS service to update."],
+    [
+      { service: '' },
+      env,
+      "Input 'service' is required: the ECS service to update (only a dry run may omit it, to check a task definition file offline).",
+    ],
+    [
+      { service: '', 'dry-run': 'true' },
+      env,
+      "Input 'task-definition' is required for a dry run without 'service': the task definition file to check offline.",
+    ],
     [{ image: '' }, env, "Input 'image' is required: the local Docker image to push, e.g. myapp:latest."],
     [
       { 'timeout-minutes': '-5' },

@@ -156,7 +156,7 @@ describe('README examples', () => {
     }
   });
 
-  it('covers the ways people use it: deploy on push with OIDC, promotion across jobs, several services', () => {
+  it('covers the ways people use it: deploy on push with OIDC, promotion across jobs, several services, an offline check', () => {
     const pushToMain = workflows.some((w) => {
       const on = w.on as { push?: { branches?: string[] } } | undefined;
       const jobs = Object.values(w.jobs ?? {});
@@ -177,7 +177,11 @@ describe('README examples', () => {
           .trim()
           .split(/\s+/).length > 1,
     );
-    expect({ pushToMain, promotion, services }).toEqual({
+    const offline = ecsShipSteps.some(
+      ({ step }) => step.with?.['dry-run'] === true && step.with?.service === undefined,
+    );
+    expect({ pushToMain, promotion, services, offline }).toEqual({
+      offline: true,
       pushToMain: true,
       promotion: true,
       services: true,

@@ -1,3 +1,4 @@
+import type { RegistryTarget } from '../inputs/registry.js';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { inputError } from '../errors.js';
 import type { ImageInputs } from '../inputs/image.js';
@@ -121,4 +122,16 @@ export async function pendingImageUri(
   const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
   log.info(`ECR login works for ${login.registry}`);
   return `${login.registry}/${pushRepository(ecrPlan, inputs.repository)}@sha256:(digest of the push)`;
+}
+
+/**
+ * For an offline dry run: where the push would go, as far as the inputs tell without asking AWS. The
+ * account (and the alias of ECR Public) is only known to AWS, so a part the inputs do not give is named.
+ */
+export function offlineImageUri(inputs: ImageInputs, target: RegistryTarget, region: string): string {
+  const host =
+    target.kind === 'public'
+      ? `public.ecr.aws/${target.alias ?? '(alias)'}`
+      : `${target.registryId ?? '(account)'}.dkr.ecr.${target.region ?? (region || '(region)')}.amazonaws.com`;
+  return `${host}/${inputs.repository}@sha256:(digest of the push)`;
 }

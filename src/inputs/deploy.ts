@@ -13,7 +13,7 @@ import {
 /** Which service to update and how to watch it. */
 export interface DeployInputs {
   cluster: string;
-  /** The first of `services`: the one whose current revision is the base when no file is given. */
+  /** The first of `services`: the one whose current revision is the base when no file is given; '' offline. */
   service: string;
   /** Every service to update with the same revision, in the order given; watched side by side. */
   services: string[];
@@ -34,15 +34,19 @@ export interface DeployInputs {
 const CLUSTER_OR_SERVICE =
   /^(?:arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(?:cluster|service)\/[\w/-]+|[A-Za-z0-9_-]{1,255})$/;
 
-export function readDeployInputs(read: InputReader): DeployInputs {
+/**
+ * `offlineAllowed`: a dry run, which may name no service at all (it then checks the task definition file
+ * without AWS); `services` is empty then.
+ */
+export function readDeployInputs(read: InputReader, offlineAllowed = false): DeployInputs {
   const cluster = matching(
     'cluster',
     read('cluster').trim() || 'default',
     CLUSTER_OR_SERVICE,
     'a cluster name or ARN',
   );
-  const services = readServices(read);
-  const service = services[0] as string;
+  const services = offlineAllowed && read('service').trim() === '' ? [] : readServices(read);
+  const service = services[0] ?? '';
   const wait = parseBoolean('wait', read('wait'), true);
   const timeoutMinutes = parseNumber('timeout-minutes', read('timeout-minutes'), 30, {
     min: 1,
@@ -97,7 +101,9 @@ function readRollback(read: InputReader): 'auto' | 'false' {
 const MAX_SERVICES = 10;
 
 function readServices(read: InputReader): string[] {
-  const services = parseList(required(read, 'service', 'the ECS service to update'));
+  const what =
+    'the ECS service to update (only a dry run may omit it, to check a task definition file offline)';
+  const services = parseList(required(read, 'service', what));
   for (const s of services) matching('service', s, CLUSTER_OR_SERVICE, 'service names or ARNs');
   const names = services.map((s) => s.slice(s.lastIndexOf('/') + 1));
   const twice = names.find((n, i) => names.indexOf(n) !== i);

@@ -4,12 +4,18 @@ import { code, escapeHtml } from './markdown.js';
 
 /** The dry run's section of the job summary: what would be registered and what it changes. Pure. */
 export function renderDryRunSection(rendered: RenderedTaskDefinition): string {
-  const diff =
-    rendered.changes.length === 0 ? ['(no changes: the current revision would be reused)'] : rendered.changes;
+  const offline = rendered.against === '';
+  const diff = offline
+    ? ['(checked offline: no service, so no running revision to compare with)']
+    : rendered.changes.length === 0
+      ? ['(no changes: the current revision would be reused)']
+      : rendered.changes;
   return [
     '## Dry run: nothing was pushed, registered or deployed',
     '',
-    `Compared with ${code(rendered.against)}; rendered file ${code(rendered.path)}.`,
+    offline
+      ? `Checked offline, without AWS; rendered file ${code(rendered.path)}.`
+      : `Compared with ${code(rendered.against)}; rendered file ${code(rendered.path)}.`,
     '',
     '<pre>',
     ...diff.map(escapeHtml),

@@ -2,13 +2,14 @@ import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aw
 import { parseRevision } from '../aws/arn.js';
 import { registerTaskDefinition } from './register.js';
 import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
+import { inputError } from '../errors.js';
 import type { Logger } from '../report/log.js';
 import { checkLimits, checkTaskDefinition } from './check.js';
 import { cleanTaskDefinition } from './clean.js';
 import { diffTaskDefinitions, formatChanges } from './diff.js';
-import { loadRunningTaskDefinition, type TaskDefinitionDoc } from './load.js';
+import { loadRunningTaskDefinition, loadTaskDefinitionFile, type TaskDefinitionDoc } from './load.js';
 import { renderTaskDefinition, resolveContainers } from './render.js';
-import { loadSource, withTags } from './source.js';
+import { loadSource, sourceKind, withTags } from './source.js';
 import { writeRenderedTaskDefinition } from './write.js';
 
 /** Everything known about the task definition before the first write. */
@@ -42,6 +43,21 @@ export async function planTaskDefinition(
     inputs.source === undefined
       ? { taskDefinition: current.taskDefinition, source: current.arn }
       : await loadSource(ecs, inputs.source);
+  const { base, containers, preview } = checkBase(loaded, inputs, log);
+  log.info(`Task definition: ${loaded.source}`);
+  log.info(`Service runs: ${current.arn}`);
+  log.info(
+    `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
+  );
+  return { base, source: loaded.source, containers, inputs, current, preview };
+}
+
+/** Keys, containers and every change checked against the loaded base (a trial render), before any write. */
+function checkBase(
+  loaded: { taskDefinition: TaskDefinitionDoc; source: string },
+  inputs: TaskDefinitionInputs,
+  log: Logger,
+): { base: TaskDefinitionDoc; containers: string[]; preview: TaskDefinitionDoc } {
   const { allowUnknownKeys } = inputs;
   const clean = cleanTaskDefinition(loaded.taskDefinition);
   const base = checkTaskDefinition(clean, loaded.source, allowUnknownKeys, log);
@@ -55,12 +71,7 @@ export async function planTaskDefinition(
     changes: inputs.changes,
   });
   checkLimits(preview, loaded.source, log);
-  log.info(`Task definition: ${loaded.source}`);
-  log.info(`Service runs: ${current.arn}`);
-  log.info(
-    `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
-  );
-  return { base, source: loaded.source, containers, inputs, current, preview };
+  return { base, containers, preview };
 }
 
 /** The rendered task definition, where it was written, and what it changes against the current revision. */
@@ -68,7 +79,7 @@ export interface RenderedTaskDefinition {
   taskDefinition: TaskDefinitionDoc;
   path: string;
   changes: string[];
-  /** The revision the service runs now, which `changes` are against. */
+  /** The revision the service runs now, which `changes` are against; '' offline (nothing to compare with). */
   against: string;
 }
 
@@ -135,4 +146,38 @@ export async function dryRunStage(
   const rendered = await renderStage(plan, pendingImage, log);
   log.info('Dry run: stopping before the first write');
   return rendered;
+}
+
+/**
+ * `dry-run: true` without a service, as the official render action works: the task definition file is
+ * loaded, checked (keys, values, containers, every change, the size limit) and rendered, and the file
+ * written — with no client made and no request sent, so a pull request can check it without credentials.
+ * There is no running revision to diff against.
+ */
+export async function offlineDryRunStage(
+  inputs: TaskDefinitionInputs,
+  pendingImage: string | undefined,
+  log: Logger,
+): Promise<RenderedTaskDefinition> {
+  const source = inputs.source ?? '';
+  if ((await sourceKind(source)) !== 'file') {
+    throw inputError(
+      'task-definition',
+      source,
+      'a task definition file (a dry run without a service reads no AWS)',
+    );
+  }
+  const loaded = { taskDefinition: await loadTaskDefinitionFile(source), source };
+  const { base, containers } = checkBase(loaded, inputs, log);
+  log.info(`Task definition: ${source} (checked offline: no service, no AWS call)`);
+  const taskDefinition = renderTaskDefinition(base, {
+    containers,
+    image: pendingImage,
+    images: inputs.images,
+    changes: inputs.changes,
+  });
+  const path = await writeRenderedTaskDefinition(taskDefinition);
+  log.info(`Rendered ${path}`);
+  log.info('Dry run: valid; nothing was compared with a running revision (no service given)');
+  return { taskDefinition, path, changes: [], against: '' };
 }
