@@ -106,32 +106,36 @@ export async function waitForScan(
   });
   let started = false;
   let status = '';
-  const waited = await poller.until(async (): Promise<Next<ScanVerdict>> => {
-    const seen = await snapshot(ecr, repo, digest);
-    const verdict = judgeScan(seen, gate.failOnSeverity);
-    if (verdict.kind !== 'wait') return { done: verdict };
-    status = verdict.status;
-    const moved = poller.changed('scan status', status);
-    if (seen.found || started) {
-      if (moved) poller.print(`Scan ${status}`);
+  const waited = await poller.until(
+    async (): Promise<Next<ScanVerdict>> => {
+      const seen = await snapshot(ecr, repo, digest);
+      const verdict = judgeScan(seen, gate.failOnSeverity);
+      if (verdict.kind !== 'wait') return { done: verdict };
+      status = verdict.status;
+      const moved = poller.changed('scan status', status);
+      if (seen.found || started) {
+        if (moved) poller.print(`Scan ${status}`);
+        return 'wait';
+      }
+      started = true;
+      try {
+        await ecr.send(
+          new StartImageScanCommand({
+            repositoryName: repo.name,
+            ...(repo.registryId ? { registryId: repo.registryId } : {}),
+            imageId: { imageDigest: digest },
+          }),
+        );
+      } catch (err) {
+        const reason = `no scan, and StartImageScan was refused: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+        return { done: { kind: 'unavailable', status: 'NOT_FOUND', reason } };
+      }
+      poller.print(`No scan of ${digest} yet: started one`);
       return 'wait';
-    }
-    started = true;
-    try {
-      await ecr.send(
-        new StartImageScanCommand({
-          repositoryName: repo.name,
-          ...(repo.registryId ? { registryId: repo.registryId } : {}),
-          imageId: { imageDigest: digest },
-        }),
-      );
-    } catch (err) {
-      const reason = `no scan, and StartImageScan was refused: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
-      return { done: { kind: 'unavailable', status: 'NOT_FOUND', reason } };
-    }
-    poller.print(`No scan of ${digest} yet: started one`);
-    return 'wait';
-  });
+    },
+    // A scan can stay IN_PROGRESS for minutes: the heartbeat says what the gate waits for, as the watcher's.
+    () => `the scan of ${digest}: ${status || 'not started'}`,
+  );
   if (!waited.timedOut) return done(waited.value);
   const reason = `still ${status} after ${gate.timeoutSeconds} s (scan-timeout-seconds)`;
   return done({ kind: 'unavailable', status, reason });

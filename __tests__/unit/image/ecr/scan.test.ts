@@ -128,6 +128,25 @@ describe('waitForScan', () => {
     expect(clock.now()).toBeLessThanOrEqual(20_000);
   });
 
+  it('while a scan stays IN_PROGRESS, prints the status once and then a heartbeat every 30 s, not a line per poll', async () => {
+    ecrMock.on(DescribeImageScanFindingsCommand).resolves(answer('IN_PROGRESS'));
+    const lines: string[] = [];
+    const clock = fakeClock();
+    await waitForScan(
+      ecr,
+      repo,
+      DIGEST,
+      { ...gate, timeoutSeconds: 100 },
+      { pollMs: 5000, log: (line) => lines.push(line.replace(/^\[\s*\d+s\] /, '')), clock },
+    );
+    expect(lines).toEqual([
+      'Scan IN_PROGRESS',
+      `still waiting for the scan of ${DIGEST}: IN_PROGRESS; 30s of 1m 40s`,
+      `still waiting for the scan of ${DIGEST}: IN_PROGRESS; 1m of 1m 40s`,
+      `still waiting for the scan of ${DIGEST}: IN_PROGRESS; 1m 30s of 1m 40s`,
+    ]);
+  });
+
   it('starts a basic scan once when the image has none', async () => {
     ecrMock
       .on(DescribeImageScanFindingsCommand)
