@@ -19,9 +19,37 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** The one line a person reads for a failure: a UserError's message; AWS and docker errors keep their name. */
+// JavaScript's own error types: what the code throws when it meets what it did not expect, never AWS's words.
+const LANGUAGE_ERRORS = new Set([
+  'Error',
+  'TypeError',
+  'ReferenceError',
+  'SyntaxError',
+  'RangeError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
+
+/**
+ * An error of ecs-ship itself: a JavaScript error that is neither an AWS answer ($metadata, $response) nor
+ * a system call's (`code`: ENOENT, ECONNRESET, …). Its type name means nothing to a user.
+ */
+function isInternal(err: Error): boolean {
+  const e = err as Error & { code?: unknown; $metadata?: unknown; $response?: unknown };
+  return LANGUAGE_ERRORS.has(e.name) && typeof e.code !== 'string' && !e.$metadata && !e.$response;
+}
+
+/**
+ * The one line a person reads for a failure: a UserError's message; AWS and docker errors keep their name;
+ * an internal error says so, and where its stack is (report/failure.ts prints it to the debug log).
+ */
 export function describeError(err: unknown): string {
   if (err instanceof UserError) return err.message;
+  if (err instanceof Error && isInternal(err)) {
+    const message = errorMessage(err).replace(/\s+/g, ' ');
+    return `ecs-ship hit an internal error (${message}). Rerun the job with debug logging for its stack, and report it.`;
+  }
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return `${name}${errorMessage(err)}`;
 }

@@ -1,6 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { createClients, createStsClient, useStepCredentials } from './aws/clients.js';
 import { roleCredentials } from './aws/credentials.js';
+import { describeEnvironmentFault } from './aws/errors.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { UserError } from './errors.js';
 import { prepareNetwork } from './network.js';
@@ -29,8 +30,10 @@ export async function ship(inputs: Inputs): Promise<void> {
   try {
     outcome = await runStages(inputs, report);
   } catch (err) {
-    await report.finishFailed(err);
-    throw err;
+    // An environment fault (no credentials, an endpoint that does not answer) is told with its fix.
+    const told = describeEnvironmentFault(err, inputs.awsRegion) ?? err;
+    await report.finishFailed(told);
+    throw told;
   }
   await report.finish();
   if (outcome?.failure !== undefined) throw new UserError(outcome.failure);

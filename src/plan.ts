@@ -37,7 +37,9 @@ export async function preparePlan(
 ): Promise<Plan> {
   const { cluster, service } = inputs.deploy;
   const services: Service[] = [];
-  for (const each of inputs.deploy.services) services.push(await assertServiceActive(ecs, cluster, each));
+  for (const each of inputs.deploy.services) {
+    services.push(await assertServiceActive(ecs, cluster, each, inputs.awsRegion));
+  }
   checkStrategyPlan(services, inputs.strategy);
   const [described] = services;
   if (!described) throw new Error(`No service was described for '${service}'.`);
@@ -59,18 +61,26 @@ export async function preparePlan(
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
 }
 
-async function assertServiceActive(ecs: ECSClient, cluster: string, service: string): Promise<Service> {
+async function assertServiceActive(
+  ecs: ECSClient,
+  cluster: string,
+  service: string,
+  region: string,
+): Promise<Service> {
   let found;
   try {
     const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
     found = out.services?.find((s) => s.status !== 'INACTIVE');
   } catch (err) {
     if (err instanceof Error && err.name === 'ClusterNotFoundException') {
-      throw inputError('cluster', cluster, 'an existing ECS cluster');
+      // The commonest reason a cluster that exists is not found: the step looks in another region.
+      throw inputError('cluster', cluster, `an existing ECS cluster in ${region} (is aws-region right?)`);
     }
     throw err;
   }
   if (!found)
-    throw new UserError(`Service '${service}' was not found in cluster '${cluster}' (or is inactive).`);
+    throw new UserError(
+      `Service '${service}' was not found in cluster '${cluster}' in ${region} (or is inactive).`,
+    );
   return found;
 }

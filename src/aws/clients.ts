@@ -43,10 +43,45 @@ export function useStepCredentials(provider: CredentialProvider): void {
   stepCredentials = provider;
 }
 
+interface WithMiddleware {
+  middlewareStack: { add: (middleware: never, options: { step: 'build'; name: string }) => void };
+}
+
+type Handler = (args: { request?: unknown }) => Promise<unknown>;
+
+/**
+ * Every error from a call carries which service, operation and endpoint it came from (`$call`, read by
+ * aws/errors.ts), so "an endpoint that does not answer" can say which. Added at the build step, which
+ * wraps the retries: it sees the error that ends the call, and the request as it was sent.
+ */
+function withCallContext<C extends WithMiddleware>(client: C): C {
+  const middleware =
+    (next: Handler, context: { clientName?: string; commandName?: string }): Handler =>
+    async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (typeof err === 'object' && err !== null && !Object.hasOwn(err, '$call')) {
+          const req = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+          const port = req?.port ? `:${req.port}` : '';
+          const call = {
+            service: String(context.clientName ?? '').replace(/Client$/, ''),
+            operation: String(context.commandName ?? '').replace(/Command$/, ''),
+            endpoint: req?.hostname ? `${req.protocol ?? 'https:'}//${req.hostname}${port}` : undefined,
+          };
+          Object.defineProperty(err, '$call', { value: call, enumerable: false });
+        }
+        throw err;
+      }
+    };
+  client.middlewareStack.add(middleware as never, { step: 'build', name: 'ecsShipCallContext' });
+  return client;
+}
+
 /** The two clients every deploy uses. */
 export function createClients(region: string): AwsClients {
   const config = clientConfig(region);
-  return { ecs: new ECSClient(config), ecr: new ECRClient(config) };
+  return { ecs: withCallContext(new ECSClient(config)), ecr: withCallContext(new ECRClient(config)) };
 }
 
 // Every other service's SDK is imported on first use, so a step that never needs it never loads it: a new
@@ -55,13 +90,13 @@ export function createClients(region: string): AwsClients {
 /** ECR Public's API lives only in us-east-1, whatever region the step deploys to. */
 export async function createEcrPublicClient(): Promise<ECRPUBLICClient> {
   const { ECRPUBLICClient } = await import('@aws-sdk/client-ecr-public');
-  return new ECRPUBLICClient(clientConfig('us-east-1'));
+  return withCallContext(new ECRPUBLICClient(clientConfig('us-east-1')));
 }
 
 /** Only services with the CODE_DEPLOY deployment controller need it. */
 export async function createCodeDeployClient(region: string): Promise<CodeDeployClient> {
   const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
-  return new CodeDeployClient(clientConfig(region));
+  return withCallContext(new CodeDeployClient(clientConfig(region)));
 }
 
 /** STS, to assume `role-to-assume`: with the environment's credentials (AssumeRole) or none (web identity). */

@@ -132,3 +132,73 @@ export function describeAwsError(err: unknown): string {
 export function accessDenied(doing: string, action: string, err: unknown): UserError {
   return new UserError(`Access denied ${doing}: allow ${action} (${oneLineMessage(err)})`);
 }
+
+/** Which call an error came from, as aws/clients.ts records it on every client's errors. */
+interface CallContext {
+  service: string;
+  operation: string;
+  endpoint: string | undefined;
+}
+
+function callOf(err: unknown): CallContext | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const call = (err as { $call?: unknown }).$call;
+  return typeof call === 'object' && call !== null ? (call as CallContext) : undefined;
+}
+
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
+const REJECTED = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+]);
+const NO_CREDENTIALS =
+  'add aws-actions/configure-aws-credentials before this step, or set role-to-assume on it (the job needs `permissions: id-token: write`)';
+
+/**
+ * A fault of the step's environment rather than of its inputs, in words with the fix: no credentials,
+ * expired or rejected credentials, an endpoint that does not answer (which service, operation, endpoint;
+ * a host that does not exist usually means a wrong region), an answer that is not AWS's. Undefined for
+ * anything else, which keeps its own description.
+ */
+export function describeEnvironmentFault(err: unknown, region: string): UserError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const name = errorName(err);
+  const message = oneLineMessage(err);
+  const call = callOf(err);
+  const what = call ? `${call.service} ${call.operation}` : 'the AWS call';
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return new UserError(`No AWS credentials${call ? ` for ${what}` : ''}: ${NO_CREDENTIALS}.`);
+  }
+  if (EXPIRED.has(name) || /(?:token|credentials?)\b.*\bexpired/i.test(message)) {
+    return new UserError(
+      `The AWS credentials have expired (${name} on ${what}): give the step fresh ones — configure-aws-credentials' role-duration-seconds must cover the whole job, or use role-to-assume, which the step renews.`,
+    );
+  }
+  if (REJECTED.has(name)) {
+    return new UserError(
+      `AWS did not accept the credentials (${name} on ${what}: ${message}): check the keys or role the job gives this step, and that aws-region '${region}' is one the account uses.`,
+    );
+  }
+  const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : name;
+  if (call && (code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+    return new UserError(
+      `${call.service} did not answer ${call.operation}: ${call.endpoint ?? 'its endpoint'} is not a host anyone knows (${code}). Is aws-region '${region}' a real region, and AWS_ENDPOINT_URL_* (if set) right?`,
+    );
+  }
+  if (call && (isNetworkError(err) || name === 'TimeoutError' || name === 'AbortError')) {
+    return new UserError(
+      `${call.service} did not answer ${call.operation} at ${call.endpoint ?? 'its endpoint'} (${code}, after retries): check the runner's network, its proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_* settings.`,
+    );
+  }
+  if (call && name === 'SyntaxError') {
+    const status = (err as AwsLikeError).$metadata?.httpStatusCode;
+    return new UserError(
+      `${call.service} answered ${call.operation} at ${call.endpoint ?? 'its endpoint'} with something that is not AWS's answer${typeof status === 'number' ? ` (HTTP ${status})` : ''}: is AWS_ENDPOINT_URL_* (or a proxy) pointing somewhere else?`,
+    );
+  }
+  return undefined;
+}

@@ -41,6 +41,10 @@ function parseRemote(ref: string): Parsed {
     rest = rest.slice(0, colon);
   }
   if (slash <= 0 || !HOST.test(host)) return { error: 'a registry host such as ghcr.io or 127.0.0.1:5000' };
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    return { error: `a registry port from 1 to 65535 (${host} has ${port})` };
+  }
   if (!REPO.test(rest)) return { error: 'a repository path of lowercase letters, digits, . _ - and /' };
   return { kind: 'remote', ...hub(host, rest), reference };
 }

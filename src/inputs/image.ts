@@ -26,6 +26,26 @@ export interface ImageInputs {
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+// A registry host as the first part of `repository`: <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws.
+const REGISTRY_PREFIX =
+  /^(?:https?:\/\/)?((?:\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?)|public\.ecr\.aws)\/(.+)$/;
+
+/**
+ * `repository` is the name alone. A full URI (a common mistake: it is what the console shows) would be
+ * pushed under that literal name; the registry belongs in `registry`.
+ */
+function repositoryName(raw: string): string {
+  const uri = REGISTRY_PREFIX.exec(raw);
+  if (!uri) return raw;
+  const [, host = '', rest = ''] = uri;
+  const name = host === 'public.ecr.aws' ? rest.slice(rest.indexOf('/') + 1) : rest;
+  throw inputError(
+    'repository',
+    raw,
+    `the repository name alone, such as '${name.replace(/[:@].*$/, '')}' (the registry goes in 'registry': ${host})`,
+  );
+}
+
 function readSourceCredentials(read: InputReader, source: SourceSpec): Credentials | undefined {
   const username = read('source-username').trim();
   // Never trimmed or shown: a password is taken exactly as given and only its absence is reported.
@@ -49,7 +69,7 @@ export function readImageInputs(read: InputReader, env: NodeJS.ProcessEnv): Imag
 
   const repository = matching(
     'repository',
-    required(read, 'repository', 'the ECR repository name, e.g. my-app'),
+    repositoryName(required(read, 'repository', 'the ECR repository name, e.g. my-app')),
     REPOSITORY,
     'an ECR repository name (lowercase letters, digits, . _ - and / separators)',
   );

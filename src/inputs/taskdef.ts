@@ -96,11 +96,19 @@ function optional(read: InputReader, name: string, pattern: RegExp, expected: st
 
 function readContainers(raw: string): { containers: string[]; images: Record<string, string> } {
   const containers: string[] = [];
-  const images: Record<string, string> = {};
+  // No prototype: a container may well be called `constructor`, which must not find Object's.
+  const images: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const line of parseList(raw)) {
     const at = line.indexOf('=');
     const name = (at < 0 ? line : line.slice(0, at)).trim();
     matching('containers', name, NAME, 'container names of letters, digits, _ and -, each optionally =IMAGE');
+    const seen = containers.includes(name);
+    // Two images for one container: one would silently win. A bare name repeated means the same thing.
+    if (seen && (at >= 0 || Object.hasOwn(images, name))) {
+      throw new UserError(
+        `Input 'containers' names '${name}' more than once, with an image: give it one line.`,
+      );
+    }
     if (at >= 0) {
       const image = line.slice(at + 1).trim();
       if (image === '' || /\s/.test(image)) {
@@ -108,7 +116,7 @@ function readContainers(raw: string): { containers: string[]; images: Record<str
       }
       images[name] = image;
     }
-    if (!containers.includes(name)) containers.push(name);
+    if (!seen) containers.push(name);
   }
   return { containers, images };
 }

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   accessDenied,
+  describeEnvironmentFault,
   classifyAwsError,
   describeAwsError,
   errorName,
@@ -203,10 +204,88 @@ describe('naming errors', () => {
   it.each<[unknown, string]>([
     [new UserError("Input 'cluster' is 'x'."), "Input 'cluster' is 'x'."],
     [new AccessDeniedException({ message: 'no', $metadata: {} }), 'AccessDeniedException: no'],
-    [new Error('plain'), 'plain'],
     ['a string', 'a string'],
+    [Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }), 'TimeoutError: socket hang up'],
+    [Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }), 'EACCES: permission denied'],
+    [
+      new Error('plain'),
+      'ecs-ship hit an internal error (plain). Rerun the job with debug logging for its stack, and report it.',
+    ],
+    [
+      new TypeError('Invalid URL'),
+      'ecs-ship hit an internal error (Invalid URL). Rerun the job with debug logging',
+    ],
+    [new ReferenceError('x is not defined'), 'ecs-ship hit an internal error (x is not defined).'],
+    [new SyntaxError('Unexpected token'), 'ecs-ship hit an internal error (Unexpected token).'],
   ])('describeError(%p) is %s', (err, line) => {
-    expect(describeError(err)).toBe(line);
+    expect(describeError(err)).toContain(line);
+    expect(describeError(err)).not.toMatch(/^(TypeError|ReferenceError|SyntaxError)/);
+  });
+});
+
+describe('describeEnvironmentFault: the fault of the environment, with its fix', () => {
+  const call = (err: object, c: object) => Object.defineProperty(err, '$call', { value: c });
+  const onEcs = {
+    service: 'ECS',
+    operation: 'DescribeServices',
+    endpoint: 'https://ecs.us-east-7.amazonaws.com',
+  };
+  it.each<[unknown, string]>([
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+      'No AWS credentials: add aws-actions/configure-aws-credentials before this step, or set role-to-assume on it (the job needs `permissions: id-token: write`).',
+    ],
+    [
+      call(
+        Object.assign(new Error('The security token included in the request is expired'), {
+          name: 'ExpiredTokenException',
+          $metadata: {},
+        }),
+        onEcs,
+      ),
+      'The AWS credentials have expired (ExpiredTokenException on ECS DescribeServices): give the step fresh ones',
+    ],
+    [
+      call(
+        Object.assign(new Error('The security token included in the request is invalid.'), {
+          name: 'UnrecognizedClientException',
+        }),
+        onEcs,
+      ),
+      'AWS did not accept the credentials (UnrecognizedClientException on ECS DescribeServices',
+    ],
+    [
+      call(
+        Object.assign(new Error('getaddrinfo ENOTFOUND ecs.us-east-7.amazonaws.com'), { code: 'ENOTFOUND' }),
+        onEcs,
+      ),
+      "ECS did not answer DescribeServices: https://ecs.us-east-7.amazonaws.com is not a host anyone knows (ENOTFOUND). Is aws-region 'us-east-7' a real region",
+    ],
+    [
+      call(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), {
+        ...onEcs,
+        endpoint: 'http://127.0.0.1:1',
+      }),
+      "ECS did not answer DescribeServices at http://127.0.0.1:1 (ECONNREFUSED, after retries): check the runner's network",
+    ],
+    [
+      call(
+        Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } }),
+        onEcs,
+      ),
+      "ECS answered DescribeServices at https://ecs.us-east-7.amazonaws.com with something that is not AWS's answer (HTTP 500)",
+    ],
+  ])('%p', (err, line) => {
+    expect(describeEnvironmentFault(err, 'us-east-7')?.message).toContain(line);
+  });
+
+  it('leaves every other error alone', () => {
+    expect(
+      describeEnvironmentFault(new AccessDeniedException({ message: 'no', $metadata: {} }), 'us-east-1'),
+    ).toBeUndefined();
+    expect(describeEnvironmentFault(new UserError('x'), 'us-east-1')).toBeUndefined();
   });
 });
 
