@@ -66,6 +66,59 @@ function inputEnv(inputs: Record<string, string>): Record<string, string> {
   );
 }
 
+/** A step's work directory, its file commands and the environment the runner gives it. */
+export interface StepSetup {
+  workDir: string;
+  files: { GITHUB_OUTPUT: string; GITHUB_STATE: string; GITHUB_STEP_SUMMARY: string; GITHUB_ENV: string };
+  env: Record<string, string>;
+}
+
+/** Makes what the runner makes before a step starts: the work directory, its files, the environment. */
+export async function prepareStep(options: {
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  workDir?: string;
+  /** Variables the runner would not set either, e.g. AWS_EC2_METADATA_DISABLED for a step with no AWS. */
+  unsetEnv?: string[];
+}): Promise<StepSetup> {
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
+  const files = {
+    GITHUB_OUTPUT: join(workDir, 'output'),
+    GITHUB_STATE: join(workDir, 'state'),
+    GITHUB_STEP_SUMMARY: join(workDir, 'summary'),
+    GITHUB_ENV: join(workDir, 'env'),
+  };
+  for (const path of Object.values(files)) await writeFile(path, '', { flag: 'a' });
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: workDir,
+    GITHUB_ACTIONS: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...files,
+    ...options.env,
+    ...inputEnv(options.inputs ?? {}),
+  };
+  for (const name of options.unsetEnv ?? []) delete env[name];
+  const defined = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
+  return { workDir, files, env: Object.fromEntries(defined) };
+}
+
+/** What the step left: its exit, its output and the file commands it wrote. */
+export async function stepResult(
+  setup: StepSetup,
+  ran: { code: number; stdout: string; stderr: string; startedAt: number; endedAt: number },
+): Promise<StepResult> {
+  const read = (path: string): Promise<string> => readFile(path, 'utf8');
+  return {
+    ...ran,
+    outputs: parseFileCommands(await read(setup.files.GITHUB_OUTPUT)),
+    state: parseFileCommands(await read(setup.files.GITHUB_STATE)),
+    summary: await read(setup.files.GITHUB_STEP_SUMMARY),
+    workDir: setup.workDir,
+  };
+}
+
 /**
  * Runs a bundled entry point the way the GitHub runner does: INPUT_* variables and the file commands.
  * Asynchronous on purpose: the sandbox lives in the test's own event loop and must keep ticking.
@@ -83,27 +136,12 @@ async function runEntry(
     unsetEnv?: string[];
   },
 ): Promise<StepResult> {
-  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'ecs-ship-step-')));
-  const files = {
-    GITHUB_OUTPUT: join(workDir, 'output'),
-    GITHUB_STATE: join(workDir, 'state'),
-    GITHUB_STEP_SUMMARY: join(workDir, 'summary'),
-    GITHUB_ENV: join(workDir, 'env'),
-  };
-  for (const path of Object.values(files)) await writeFile(path, '', { flag: 'a' });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    RUNNER_TEMP: workDir,
-    GITHUB_ACTIONS: 'true',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...files,
-    ...options.env,
-    ...inputEnv(options.inputs ?? {}),
-  };
-  for (const name of options.unsetEnv ?? []) delete env[name];
+  const setup = await prepareStep(options);
   const startedAt = Date.now();
-  const child = spawn(node24(), [...(options.nodeArgs ?? []), join(DIST, entry)], { env, cwd: workDir });
+  const child = spawn(node24(), [...(options.nodeArgs ?? []), join(DIST, entry)], {
+    env: setup.env,
+    cwd: setup.workDir,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -115,19 +153,7 @@ async function runEntry(
     if (options.echo) process.stderr.write(chunk);
   });
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
-  const endedAt = Date.now();
-  const read = (path: string): Promise<string> => readFile(path, 'utf8');
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseFileCommands(await read(files.GITHUB_OUTPUT)),
-    state: parseFileCommands(await read(files.GITHUB_STATE)),
-    summary: await read(files.GITHUB_STEP_SUMMARY),
-    startedAt,
-    endedAt,
-    workDir,
-  };
+  return stepResult(setup, { code, stdout, stderr, startedAt, endedAt: Date.now() });
 }
 
 /** The main step, then (as the runner does) the post step with STATE_* from the main step's state file. */
