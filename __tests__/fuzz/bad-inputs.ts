@@ -92,6 +92,8 @@ const CREATE = { 'create-repository': 'true' };
 const SCAN = { 'fail-on-severity': 'HIGH' };
 const RUN_TASK = { 'run-task': 'true' };
 const ROLE = { 'role-to-assume': 'arn:aws:iam::123456789012:role/deploy' };
+const PREVIEW = { preview: 'true' };
+const ENVIRONMENT = { environment: 'staging' };
 
 /** Every input of action.yml, each with values it must refuse (and where it is read). */
 const ENTRIES: Entry[] = [
@@ -214,6 +216,26 @@ const ENTRIES: Entry[] = [
   inContainers('role-duration-seconds', notNumber(900, 43200, true), ROLE),
   // An external id is a shared secret: the marker in a bad one must not be shown either.
   inContainers('role-external-id', fc.constantFrom(`${MARKER} id`, `${MARKER}!`, 'a'), ROLE),
+  inContainers('preview', notBoolean),
+  inContainers('preview-delete-images', notBoolean),
+  // Preview settings without `preview: true` are a mistake whatever their value.
+  ...['preview-name', 'preview-desired-count', 'preview-listener-arn', 'preview-host'].map((i) =>
+    inContainers(i, anything),
+  ),
+  inContainers('preview-name', fc.constantFrom('{service}', 'web-{nope}-{number}', 'web'), PREVIEW),
+  inContainers('preview-desired-count', notNumber(0, 100, true), PREVIEW),
+  inContainers(
+    'preview-listener-arn',
+    fc.constantFrom(
+      'arn:aws:iam::123456789012:role/x',
+      'listener',
+      'arn:aws:elasticloadbalancing:us-east-1:1:x',
+    ),
+    PREVIEW,
+  ),
+  inContainers('preview-host', fc.constantFrom('a b', 'pr_{number}.x', '{nope}.example.com'), PREVIEW),
+  inContainers('environment', fc.constantFrom('a\u0001b', 'x'.repeat(256), 'prod-{nope}')),
+  inContainers('environment-url', fc.constantFrom('ftp://x', 'not a url', 'https://{nope}'), ENVIRONMENT),
   inContainers(
     'aws-region',
     fc.oneof(fc.constantFrom('US-EAST-1', 'us-east', 'mars', 'us_east_1', 'eu-west-1a'), word),
@@ -221,10 +243,10 @@ const ENTRIES: Entry[] = [
 ];
 
 /**
- * Inputs no value of which is refused before AWS answers: `audience` is any text, and only STS can tell a
- * wrong one (a read, not a write).
+ * Inputs no value of which is refused before AWS or GitHub answers: `audience` is any text, and only STS can
+ * tell a wrong one (a read, not a write); `github-token` likewise, and only GitHub can tell.
  */
-export const UNFUZZED_INPUTS = new Set(['audience']);
+export const UNFUZZED_INPUTS = new Set(['audience', 'github-token']);
 
 /** The inputs the table covers (the fuzz test checks it is every input of action.yml, but those above). */
 export const FUZZED_INPUTS = new Set(ENTRIES.map((e) => e.input));
