@@ -8,10 +8,10 @@ Reads JSON lines on stdin, one per answer the sandbox gave:
 and prints one finding per line (nothing when all conform): an unknown key, a wrong type, a value outside
 an enum, a missing required member, or an error the operation does not declare.
 """
+import gzip
 import json
+import os
 import sys
-
-from botocore.loaders import Loader
 
 MODEL_NAMES = {"ecs": "ecs", "ecr": "ecr", "ecr-public": "ecr-public", "codedeploy": "codedeploy",
                "sts": "sts", "elbv2": "elbv2"}
@@ -37,9 +37,26 @@ KNOWN_ENUM_VALUES = {
 _models = {}
 
 
+def load_model(name):
+    """botocore's service-2 model: from ECS_SHIP_AWS_MODELS (a copy of botocore/data, for a user whose
+    python has no botocore: .ci/run), else from the installed botocore."""
+    root = os.environ.get("ECS_SHIP_AWS_MODELS")
+    if not root:
+        from botocore.loaders import Loader
+        return Loader().load_service_model(name, "service-2")
+    service_dir = os.path.join(root, name)
+    version = sorted(os.listdir(service_dir))[-1]
+    for file_name, opener in (("service-2.json.gz", gzip.open), ("service-2.json", open)):
+        path = os.path.join(service_dir, version, file_name)
+        if os.path.exists(path):
+            with opener(path, "rt", encoding="utf-8") as f:
+                return json.load(f)
+    raise FileNotFoundError(f"no service-2 model for {name} under {service_dir}")
+
+
 def model(service):
     if service not in _models:
-        _models[service] = Loader().load_service_model(MODEL_NAMES[service], "service-2")
+        _models[service] = load_model(MODEL_NAMES[service])
     return _models[service]
 
 
