@@ -104,7 +104,18 @@ export function parseImageSource(image: string): Parsed {
     return { kind: 'oci-layout', path, tag: suffix === '' ? undefined : suffix };
   }
   if (looksRemote(image)) return parseRemote(image);
-  return { kind: 'docker', image };
+  // A local image goes by Docker's reference grammar too (`app@sha256:12` is no image docker could push).
+  const local = parseRemote(`docker.io/${image}`);
+  return 'error' in local ? local : { kind: 'docker', image };
+}
+
+/**
+ * An image reference as ECS takes it (`[host/]repo[:tag][@digest]`): undefined when valid, else what is
+ * expected. A name without a registry is Docker Hub's, as for `docker pull`.
+ */
+export function imageReferenceError(ref: string): string | undefined {
+  const parsed = parseRemote(looksRemote(ref) ? ref : `docker.io/${ref}`);
+  return 'error' in parsed ? parsed.error : undefined;
 }
 
 /** How a source reads in log lines and errors. */

@@ -73,6 +73,10 @@ export function readImageInputs(read: InputReader, env: NodeJS.ProcessEnv): Imag
     REPOSITORY,
     'an ECR repository name (lowercase letters, digits, . _ - and / separators)',
   );
+  // ECR's limit (CreateRepository refuses longer names; a push would get that far first).
+  if (repository.length > 256) {
+    throw inputError('repository', repository, 'an ECR repository name of at most 256 characters');
+  }
 
   const listed = parseList(read('tags'));
   const tags = listed.length > 0 ? listed : env.GITHUB_SHA ? [env.GITHUB_SHA] : [];

@@ -1,3 +1,4 @@
+import { imageReferenceError } from './image-source.js';
 import { inputError, UserError } from '../errors.js';
 import { splitShellWords } from './shell.js';
 import { matching, parseBoolean, parseJsonWords, parseList, type InputReader } from './parse.js';
@@ -114,6 +115,8 @@ function readContainers(raw: string): { containers: string[]; images: Record<str
       if (image === '' || /\s/.test(image)) {
         throw inputError('containers', line, 'name=IMAGE with an image reference without spaces');
       }
+      const wrong = imageReferenceError(image);
+      if (wrong) throw inputError('containers', line, `name=IMAGE with ${wrong}`);
       images[name] = image;
     }
     if (!seen) containers.push(name);

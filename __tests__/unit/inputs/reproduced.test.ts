@@ -19,10 +19,10 @@ function failure(values: Record<string, string>): Error {
 describe('inputs refused with one line', () => {
   it.each([
     [
-      { containers: 'web=IMG\nweb=IMG2' },
+      { containers: 'web=img\nweb=img2' },
       "Input 'containers' names 'web' more than once, with an image: give it one line.",
     ],
-    [{ containers: 'web\nweb=IMG2' }, "Input 'containers' names 'web' more than once, with an image"],
+    [{ containers: 'web\nweb=img2' }, "Input 'containers' names 'web' more than once, with an image"],
     [
       { repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web' },
       "Input 'repository' is '123456789012.dkr.ecr.us-east-1.amazonaws.com/web': expected the repository name alone, such as 'web' (the registry goes in 'registry': 123456789012.dkr.ecr.us-east-1.amazonaws.com).",
@@ -51,7 +51,7 @@ describe('inputs refused with one line', () => {
     [{ repository: 'my.registry.names/web' }],
     [{ image: '127.0.0.1:5000/app:v1' }],
     [{ image: '[::1]:5000/app:v1' }],
-    [{ containers: 'web=IMG\nworker=IMG2', image: '', repository: '' }],
+    [{ containers: 'web=img\nworker=img2', image: '', repository: '' }],
     [{ containers: 'web\nweb' }],
   ])('takes %j', (values) => {
     expect(() => readInputs(read({ ...base, ...values }), env)).not.toThrow();

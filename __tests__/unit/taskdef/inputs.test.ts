@@ -60,7 +60,8 @@ describe('readTaskDefinitionInputs', () => {
   it('reads name and name=IMAGE lines, and every per-step input', () => {
     const inputs = readTaskDefinitionInputs(
       reader({
-        containers: 'web\nworker=ghcr.io/acme/worker@sha256:abc, web',
+        containers:
+          'web\nworker=ghcr.io/acme/worker@sha256:abababababababababababababababababababababababababababababababab, web',
         cpu: '0.5 vCPU',
         memory: '1 GB',
         'task-role-arn': 'arn:aws:iam::123456789012:role/app',
@@ -71,7 +72,9 @@ describe('readTaskDefinitionInputs', () => {
     );
     expect(inputs).toMatchObject({
       containers: ['web', 'worker'],
-      images: { worker: 'ghcr.io/acme/worker@sha256:abc' },
+      images: {
+        worker: 'ghcr.io/acme/worker@sha256:abababababababababababababababababababababababababababababababab',
+      },
       changes: { cpu: '0.5 vCPU', memory: '1 GB', envFiles: ['arn:aws:s3:::bucket/app.env'] },
       allowUnknownKeys: true,
       dryRun: true,
@@ -82,6 +85,11 @@ describe('readTaskDefinitionInputs', () => {
   it.each([
     [{ containers: 'web=' }, "Input 'containers' is 'web=': expected name=IMAGE"],
     [{ containers: 'we b' }, "Input 'containers' is 'we b'"],
+    [
+      { containers: 'web=::warning::x' },
+      "Input 'containers' is 'web=::warning::x': expected name=IMAGE with",
+    ],
+    [{ containers: 'web=nginx@sha256:12' }, 'name=IMAGE with a digest of the form @sha256:<64 hex digits>'],
     [{ cpu: 'lots' }, "Input 'cpu' is 'lots': expected CPU units such as 256, or 0.5 vCPU."],
     [{ memory: '1 TB' }, "Input 'memory' is '1 TB'"],
     [{ 'task-role-arn': 'arn:aws:iam::1:user/x' }, "Input 'task-role-arn' is 'arn:aws:iam::1:user/x'"],

@@ -46,6 +46,8 @@ describe('parseImageSource picks the source by the form of image', () => {
     ['ghcr.io/Org/App:v1', /repository path of lowercase/],
     ['ghcr.io/org/app@sha256:xyz', /@sha256:<64 hex digits>/],
     ['docker-daemon:', /docker-daemon:NAME/],
+    ['app@sha256:12', /@sha256:<64 hex digits>/],
+    ['App:v1', /repository path of lowercase/],
   ])('refuses %s', (image, expected) => {
     const parsed = parseImageSource(image);
     expect('error' in parsed && parsed.error).toMatch(expected);
