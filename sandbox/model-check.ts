@@ -25,6 +25,8 @@ export function checkAgainstModels(answers: AnswerRecord[]): Promise<string[]> {
       if (code !== 0) reject(new Error(`model-check.py exited ${code}: ${stderr.trim()}`));
       else resolve(stdout.split('\n').filter((l) => l !== ''));
     });
+    // A checker that cannot start (no botocore) exits before reading: its exit code and stderr tell why.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(answers.map((a) => JSON.stringify(a)).join('\n'));
   });
 }
