@@ -11,16 +11,25 @@ import {
 } from './ecr.js';
 import { scanSummary } from './ecr-scan.js';
 
-/** What the registry holds for an image id (tag or digest): its digest, or ImageNotFoundException. */
-export async function resolveImage(registry: EcrRegistry, repo: Repository, body: Body): Promise<string> {
-  const id = (body.imageId ?? {}) as Body;
-  const ref = String(id.imageDigest ?? id.imageTag ?? '');
+/** The digest the registry serves for repo:ref (tag or digest), from a HEAD as a pull starts; undefined if none. */
+export async function manifestDigest(
+  registry: EcrRegistry,
+  repo: Repository,
+  ref: string,
+): Promise<string | undefined> {
+  if (ref === '') return undefined;
   const res = await registryFetch(registry, `/v2/${repo.name}/manifests/${ref}`, {
     method: 'HEAD',
     headers: { accept: MANIFEST_TYPES.join(', ') },
   });
-  const digest = res.headers.get('docker-content-digest');
-  if (!res.ok || !digest || ref === '') {
+  return (res.ok && res.headers.get('docker-content-digest')) || undefined;
+}
+
+/** What the registry holds for an image id (tag or digest): its digest, or ImageNotFoundException. */
+export async function resolveImage(registry: EcrRegistry, repo: Repository, body: Body): Promise<string> {
+  const id = (body.imageId ?? {}) as Body;
+  const digest = await manifestDigest(registry, repo, String(id.imageDigest ?? id.imageTag ?? ''));
+  if (!digest) {
     throw new AwsError(
       'ImageNotFoundException',
       `The image with imageId {imageDigest:'${String(id.imageDigest ?? 'null')}', imageTag:'${String(id.imageTag ?? 'null')}'} does not exist within the repository with name '${repo.name}' in the registry with id '${registryIdOf(body)}'`,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AwsError, type RequestContext } from './http.js';
 import { ACCOUNT_ID } from './ecs/model.js';
 import type { RegistryAccess } from './images.js';
-import { describeImages, resolveImage } from './ecr-images.js';
+import { describeImages, manifestDigest, resolveImage } from './ecr-images.js';
 import { describeImageScanFindings, startImageScan, type ScanScript } from './ecr-scan.js';
 
 export interface EcrRegistry extends RegistryAccess {
@@ -191,13 +191,8 @@ async function batchDeleteImage(
   const imageIds: Body[] = [];
   const failures: Body[] = [];
   for (const raw of Array.isArray(body.imageIds) ? (body.imageIds as Body[]) : []) {
-    const ref = (raw.imageDigest ?? raw.imageTag) as string | undefined;
-    const head = await registryFetch(registry, `/v2/${repo.name}/manifests/${ref ?? ''}`, {
-      method: 'HEAD',
-      headers: { accept: MANIFEST_TYPES.join(', ') },
-    });
-    const digest = head.headers.get('docker-content-digest');
-    if (!head.ok || !digest) {
+    const digest = await manifestDigest(registry, repo, String(raw.imageDigest ?? raw.imageTag ?? ''));
+    if (!digest) {
       failures.push({
         imageId: raw,
         failureCode: 'ImageNotFound',
@@ -220,13 +215,10 @@ async function checkTag(
   tag: string,
   manifest: string,
 ): Promise<void> {
-  const res = await registryFetch(registry, `/v2/${repo.name}/manifests/${tag}`, {
-    method: 'HEAD',
-    headers: { accept: MANIFEST_TYPES.join(', ') },
-  });
-  if (!res.ok) return;
+  const current = await manifestDigest(registry, repo, tag);
+  if (!current) return;
   const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-  if (res.headers.get('docker-content-digest') === digest) {
+  if (current === digest) {
     throw new AwsError(
       'ImageAlreadyExistsException',
       `Image with digest '${digest}' and tag '${tag}' already exists in the repository with name '${repo.name}' in registry with id '${ACCOUNT_ID}'`,
