@@ -159,6 +159,12 @@ export interface Service {
   desiredCount: number;
   taskDefinitionArn: string;
   launchType: string;
+  /** As CreateService got it (then `launchType` is what its providers run on, and not shown). */
+  capacityProviderStrategy: unknown[] | undefined;
+  platformVersion: string | undefined;
+  propagateTags: string;
+  enableExecuteCommand: boolean;
+  enableECSManagedTags: boolean;
   networkConfiguration?: unknown;
   deploymentConfiguration: DeploymentConfiguration;
   /** ECS (rolling and ECS-native strategies) or CODE_DEPLOY (sandbox/codedeploy.ts deploys it). */

@@ -158,7 +158,19 @@ export function createService(
   if (existing && existing.status !== 'INACTIVE')
     throw invalidParameter('Creation of service was not idempotent.');
   const td = requireTaskDefinition(state, body.taskDefinition, 'TaskDefinition not found.');
-  const launchType = typeof body.launchType === 'string' ? body.launchType : 'EC2';
+  const strategy = Array.isArray(body.capacityProviderStrategy) ? body.capacityProviderStrategy : undefined;
+  if (strategy && body.launchType !== undefined) {
+    throw invalidParameter(
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
+    );
+  }
+  // Only the Fargate providers exist here (no Auto Scaling groups are modelled): they run tasks as FARGATE.
+  const providers = (strategy ?? []).map((s) => String(asRecord(s).capacityProvider));
+  const unknown = providers.find((p) => p !== 'FARGATE' && p !== 'FARGATE_SPOT');
+  if (unknown !== undefined) {
+    throw invalidParameter(`The specified capacity provider ${unknown} was not found.`);
+  }
+  const launchType = strategy ? 'FARGATE' : typeof body.launchType === 'string' ? body.launchType : 'EC2';
   checkLaunch(td, launchType, body.networkConfiguration);
   const desiredCount = typeof body.desiredCount === 'number' ? body.desiredCount : 1;
   if (desiredCount < 0) throw invalidParameter('desiredCount must be at least 0.');
@@ -184,6 +196,16 @@ export function createService(
     desiredCount,
     taskDefinitionArn: td.arn,
     launchType,
+    capacityProviderStrategy: strategy,
+    platformVersion:
+      typeof body.platformVersion === 'string'
+        ? body.platformVersion
+        : launchType === 'FARGATE'
+          ? 'LATEST'
+          : undefined,
+    propagateTags: typeof body.propagateTags === 'string' ? body.propagateTags : 'NONE',
+    enableExecuteCommand: body.enableExecuteCommand === true,
+    enableECSManagedTags: body.enableECSManagedTags === true,
     networkConfiguration: body.networkConfiguration,
     deploymentConfiguration: mergeDeploymentConfiguration(undefined, body.deploymentConfiguration),
     deploymentController: controller,

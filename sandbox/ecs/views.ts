@@ -52,7 +52,10 @@ export function serviceView(state: EcsState, service: Service): Record<string, u
     status: service.status,
     desiredCount: service.desiredCount,
     ...counts(tasks),
-    launchType: service.launchType,
+    ...(service.capacityProviderStrategy
+      ? { capacityProviderStrategy: service.capacityProviderStrategy }
+      : { launchType: service.launchType }),
+    ...(service.platformVersion ? { platformVersion: service.platformVersion } : {}),
     taskDefinition: service.taskDefinitionArn,
     deploymentConfiguration: service.deploymentConfiguration,
     deployments: service.deployments.map((d) => deploymentView(service, d, tasks)),
@@ -68,9 +71,9 @@ export function serviceView(state: EcsState, service: Service): Record<string, u
     schedulingStrategy: 'REPLICA',
     deploymentController: { type: service.deploymentController },
     createdBy: 'arn:aws:iam::123456789012:user/sandbox',
-    enableECSManagedTags: false,
-    propagateTags: 'NONE',
-    enableExecuteCommand: false,
+    enableECSManagedTags: service.enableECSManagedTags,
+    propagateTags: service.propagateTags,
+    enableExecuteCommand: service.enableExecuteCommand,
   };
 }
 

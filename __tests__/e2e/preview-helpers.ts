@@ -1,0 +1,86 @@
+import {
+  CreateServiceCommand,
+  RegisterTaskDefinitionCommand,
+  type CreateServiceCommandInput,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import type { Environment } from '../../sandbox/environment.js';
+import type { GitHubSandbox } from '../../sandbox/github/server.js';
+import { runAction } from '../../sandbox/runner.js';
+import { waitSteady } from '../../sandbox/seed.js';
+
+/** Helpers for the preview e2e tests: a template service as a team has it, and a run on a PR event. */
+
+export type PreviewEnvironment = Environment & { github: GitHubSandbox };
+
+/** The template previews are cloned from: a running service with its own family, tags and settings. */
+export async function seedTemplate(
+  ecs: ECSClient,
+  service: string,
+  extra: Partial<CreateServiceCommandInput>,
+): Promise<string> {
+  const registered = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: service,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'public.ecr.aws/nginx/nginx:stable',
+          essential: true,
+          portMappings: [{ containerPort: 80 }],
+        },
+      ],
+    }),
+  );
+  const arn = registered.taskDefinition?.taskDefinitionArn ?? '';
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster: 'default',
+      serviceName: service,
+      taskDefinition: arn,
+      desiredCount: 2,
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-0aaa', 'subnet-0bbb'],
+          securityGroups: ['sg-0web'],
+          assignPublicIp: 'DISABLED',
+        },
+      },
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: false },
+      },
+      tags: [{ key: 'team', value: 'web' }],
+      ...extra,
+    }),
+  );
+  await waitSteady(ecs, service);
+  return arn;
+}
+
+/** Runs the bundle as the runner does for a `pull_request` event of PR `number`. */
+export async function runOnPullRequest(
+  environment: PreviewEnvironment,
+  event: Parameters<GitHubSandbox['pullRequestEvent']>[0],
+  inputs: Record<string, string>,
+  token?: string,
+) {
+  const pr = await environment.github.pullRequestEvent(event);
+  const { main } = await runAction({
+    inputs: { 'poll-seconds': '0.5', 'github-token': token ?? pr.token, preview: 'true', ...inputs },
+    env: pr.envFor(environment.env),
+    post: false,
+  });
+  const headSha = (pr.payload.pull_request as { head: { sha: string } }).head.sha;
+  return { main, headSha };
+}
+
+/** The `::warning::` lines of a step. */
+export function warnings(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith('::warning::'));
+}

@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEnvironment } from '../../sandbox/environment.js';
+import { registryDigest } from '../../sandbox/registry-api.js';
+import { callsOf, errorLines, type StepResult } from '../../sandbox/runner.js';
+import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
+import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import { writeOciLayout } from './publish-helpers.js';
+
+/** A pull request's preview through its life (opened, synchronize, closed twice), as the runner runs the bundle. */
+
+let environment: PreviewEnvironment;
+let ecs: ECSClient;
+let layouts: { v1: string; v2: string };
+let digests: { v1: string; v2: string };
+let templateArn: string;
+
+const PR = 7;
+const PREVIEW = `web-pr-${PR}`;
+const URL = `https://pr-${PR}.preview.example.com`;
+
+beforeAll(async () => {
+  environment = (await startEnvironment({
+    timeScale: 10,
+    docker: false,
+    github: true,
+  })) as PreviewEnvironment;
+  ecs = sandboxEcs(environment.env);
+  await createRepositories(environment.env, 'web');
+  const dir = await mkdtemp(join(tmpdir(), 'ecs-ship-preview-'));
+  layouts = { v1: join(dir, 'v1'), v2: join(dir, 'v2') };
+  const platform = [{ os: 'linux', architecture: 'amd64', layers: [20_000] }];
+  digests = {
+    v1: await writeOciLayout(layouts.v1, 'v1', platform),
+    v2: await writeOciLayout(layouts.v2, 'v2', platform),
+  };
+  templateArn = await seedTemplate(ecs, 'web', {
+    capacityProviderStrategy: [
+      { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+      { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+    ],
+    platformVersion: '1.4.0',
+    propagateTags: 'SERVICE',
+    enableExecuteCommand: true,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await environment?.stop();
+});
+
+const inputs = (layout: string, tag: string) => ({
+  image: `oci-layout:${layout}:${tag}`,
+  repository: 'web',
+  service: 'web',
+  'preview-desired-count': '1',
+  'preview-delete-images': 'true',
+  'environment-url': 'https://pr-{number}.preview.example.com',
+});
+
+async function describe1(name: string): Promise<Service | undefined> {
+  const out = await ecs.send(new DescribeServicesCommand({ services: [name], include: ['TAGS'] }));
+  return out.services?.[0];
+}
+
+const runUrl = () => `${environment.github.serverUrl}/org/app/actions/runs/${environment.github.run.runId}`;
+const comments = () => environment.github.state.comments(PR);
+const statesOf = (d: Record<string, unknown> | undefined) =>
+  ((d?.statuses ?? []) as Array<{ state: string }>).map((s) => s.state);
+
+describe('opened', () => {
+  let main: StepResult;
+  let headSha: string;
+
+  beforeAll(async () => {
+    ({ main, headSha } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: PR },
+      inputs(layouts.v1, 'v1'),
+    ));
+  }, 120_000);
+
+  it('deploys the preview and rolls it out', () => {
+    expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
+      code: 0,
+      errors: [],
+      warnings: [],
+    });
+    expect(main.outputs['rollout-state']).toBe('SUCCESSFUL');
+  });
+
+  it('creates the preview service from the template', async () => {
+    const preview = await describe1(PREVIEW);
+    const template = await describe1('web');
+    expect(preview).toMatchObject({
+      status: 'ACTIVE',
+      desiredCount: 1,
+      runningCount: 1,
+      capacityProviderStrategy: template?.capacityProviderStrategy,
+      platformVersion: '1.4.0',
+      networkConfiguration: template?.networkConfiguration,
+      deploymentConfiguration: template?.deploymentConfiguration,
+      propagateTags: 'SERVICE',
+      enableExecuteCommand: true,
+      taskDefinition: main.outputs['task-definition-arn'],
+    });
+    expect(preview?.launchType).toBeUndefined();
+    expect(preview?.tags).toEqual([
+      { key: 'team', value: 'web' },
+      { key: 'ecs-ship:preview', value: `org/app/pull/${PR}` },
+    ]);
+  });
+
+  it('registers its own family, {family}-pr-{number}, and leaves the template alone', async () => {
+    expect(main.outputs['task-definition-arn']).toMatch(new RegExp(`:task-definition/web-pr-${PR}:1$`));
+    const template = await describe1('web');
+    expect(template).toMatchObject({ taskDefinition: templateArn, desiredCount: 2 });
+    expect(template?.deployments).toHaveLength(1);
+    expect(environment.aws.state.taskDefinitions('web')).toHaveLength(1);
+  });
+
+  it('records a deployment: in_progress, then success with the URL and the run', () => {
+    const all = environment.github.state.deployments({ environment: PREVIEW });
+    expect(all).toHaveLength(1);
+    const [d] = all;
+    expect(d).toMatchObject({
+      sha: headSha,
+      transient_environment: true,
+      production_environment: false,
+      payload: {
+        digest: digests.v1,
+        services: [PREVIEW],
+        taskDefinitionArn: main.outputs['task-definition-arn'],
+      },
+    });
+    expect(statesOf(d)).toEqual(['success', 'in_progress']);
+    for (const s of (d?.statuses ?? []) as Array<Record<string, unknown>>) {
+      expect(s).toMatchObject({ environment_url: URL, log_url: runUrl() });
+    }
+  });
+
+  it('writes one PR comment: status, URL, digest, revision, rollout time, run link', () => {
+    const all = comments();
+    expect(all).toHaveLength(1);
+    const body = String(all[0]?.body);
+    expect(body).toContain(`Preview \`${PREVIEW}\` is live`);
+    expect(body).toContain(URL);
+    expect(body).toContain(digests.v1);
+    expect(body).toContain(`web-pr-${PR}:1`);
+    expect(body).toMatch(/\| Rollout time \| \d+(\.\d+)? ?m?s/);
+    expect(body).toContain(`](${runUrl()})`);
+  });
+});
+
+describe('synchronize', () => {
+  let main: StepResult;
+  let headSha: string;
+  let commentId: unknown;
+
+  beforeAll(async () => {
+    commentId = comments()[0]?.id;
+    ({ main, headSha } = await runOnPullRequest(
+      environment,
+      { action: 'synchronize', number: PR },
+      inputs(layouts.v2, 'v2'),
+    ));
+  }, 120_000);
+
+  it('updates the same service to the new revision', async () => {
+    expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
+      code: 0,
+      errors: [],
+      warnings: [],
+    });
+    expect(main.stdout).toContain(`Updated service ${PREVIEW} in cluster default`);
+    expect(main.outputs['task-definition-arn']).toMatch(new RegExp(`:task-definition/web-pr-${PR}:2$`));
+    const preview = await describe1(PREVIEW);
+    expect(preview).toMatchObject({ taskDefinition: main.outputs['task-definition-arn'], desiredCount: 1 });
+    expect(await describe1('web')).toMatchObject({ taskDefinition: templateArn, desiredCount: 2 });
+  });
+
+  it('records a second deployment, of the new head', () => {
+    const [newest, first] = environment.github.state.deployments({ environment: PREVIEW });
+    expect(environment.github.state.deployments({ environment: PREVIEW })).toHaveLength(2);
+    expect(newest).toMatchObject({ sha: headSha, payload: { digest: digests.v2 } });
+    expect(statesOf(newest)).toEqual(['success', 'in_progress']);
+    expect(statesOf(first)[0]).toBe('inactive'); // GitHub retires the one it replaced
+  });
+
+  it('edits the same comment: still one, now naming the new digest and revision', () => {
+    const all = comments();
+    expect(all.map((c) => c.id)).toEqual([commentId]);
+    const body = String(all[0]?.body);
+    expect(body).toContain(digests.v2);
+    expect(body).toContain(`web-pr-${PR}:2`);
+    expect(body).toContain(headSha.slice(0, 12));
+    expect(body).not.toContain(digests.v1);
+  });
+});
+
+describe('closed', () => {
+  let main: StepResult;
+  let template: Service | undefined;
+
+  beforeAll(async () => {
+    template = await describe1('web');
+    ({ main } = await runOnPullRequest(
+      environment,
+      { action: 'closed', number: PR, merged: true },
+      inputs(layouts.v2, 'v2'),
+    ));
+  }, 120_000);
+
+  it('succeeds', () => {
+    expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
+      code: 0,
+      errors: [],
+      warnings: [],
+    });
+  });
+
+  it('scales the service to 0 and deletes it', async () => {
+    const ops = callsOf(main, environment.aws.requests)
+      .map((r) => r.operation)
+      .filter((op) => ['UpdateService', 'DeleteService'].includes(op));
+    expect(ops).toEqual(['UpdateService', 'DeleteService']);
+    const gone = await describe1(PREVIEW);
+    expect(gone).toMatchObject({ desiredCount: 0 });
+    expect(gone?.status).not.toBe('ACTIVE');
+  });
+
+  it("deregisters and deletes the preview's family, and only it", () => {
+    const family = environment.aws.state.taskDefinitions(PREVIEW);
+    expect(family.map((td) => td.status)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
+    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE']);
+  });
+
+  it("deletes the preview's images", async () => {
+    expect(await registryDigest(environment.registry, 'web', digests.v1)).toBeNull();
+    expect(await registryDigest(environment.registry, 'web', digests.v2)).toBeNull();
+  });
+
+  it('marks every deployment inactive and says removed in the one comment', () => {
+    const all = environment.github.state.deployments({ environment: PREVIEW });
+    expect(all.map((d) => statesOf(d)[0])).toEqual(['inactive', 'inactive']);
+    expect(comments()).toHaveLength(1);
+    const body = String(comments()[0]?.body);
+    expect(body).toContain(`Preview \`${PREVIEW}\` removed`);
+    expect(body).toContain(`service ${PREVIEW}`);
+    expect(body).toContain('2 image(s) in web');
+  });
+
+  it('leaves the template as it was', async () => {
+    expect(await describe1('web')).toEqual(template);
+  });
+
+  it('closed again: a success that says nothing was left', async () => {
+    const again = (
+      await runOnPullRequest(environment, { action: 'closed', number: PR }, inputs(layouts.v2, 'v2'))
+    ).main;
+    expect({ code: again.code, errors: errorLines(again), warnings: warnings(again.stdout) }).toEqual({
+      code: 0,
+      errors: [],
+      warnings: [],
+    });
+    expect(again.stdout).toContain(`Nothing was left of preview ${PREVIEW}`);
+    expect(comments()).toHaveLength(1);
+    expect(String(comments()[0]?.body)).toContain('Nothing was left to remove.');
+  }, 120_000);
+});
+
+describe('closing a pull request that never had a preview', () => {
+  it('is a success that says nothing was left, and touches nothing', async () => {
+    const before = environment.aws.requests.length;
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'closed', number: 99 },
+      inputs(layouts.v1, 'v1'),
+    );
+    expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
+      code: 0,
+      errors: [],
+      warnings: [],
+    });
+    expect(main.stdout).toContain('Nothing was left of preview web-pr-99');
+    const writes = environment.aws.requests
+      .slice(before)
+      .filter((r) => !/^(Describe|List|Get)/.test(r.operation));
+    expect(writes).toEqual([]);
+    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE']);
+  }, 120_000);
+});
