@@ -12,6 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { readPolicyFiles, renderPolicies } from './readme-policies.js';
 
 export interface ActionInput {
   description: string;
@@ -157,13 +158,13 @@ async function main(): Promise<void> {
   const readme = await readFile(path, 'utf8');
   const prettier = await import('prettier');
   const options = { ...(await prettier.resolveConfig(path)), filepath: path };
-  const next = await prettier.format(
-    renderToc(renderTables(readme, await readActionMetadata(root))),
-    options,
-  );
+  const tables = renderToc(renderTables(readme, await readActionMetadata(root)));
+  const next = await prettier.format(renderPolicies(tables, await readPolicyFiles(root)), options);
   if (process.argv.includes('--check')) {
     if (next !== readme) {
-      console.error('README.md tables (or its contents) differ from action.yml: run `npm run readme`.');
+      console.error(
+        'README.md tables, contents or policies differ from action.yml and docs/iam: run `npm run readme`.',
+      );
       process.exit(1);
     }
     console.log('README.md tables match action.yml.');
