@@ -2,6 +2,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { createClients, createStsClient, useStepCredentials } from './aws/clients.js';
 import { roleCredentials } from './aws/credentials.js';
 import { describeEnvironmentFault } from './aws/errors.js';
+import { containerImages } from './deploy/images.js';
 import { deployStage, runTaskStage, type DeployOutcome } from './deploy/stage.js';
 import { revisionName } from './aws/arn.js';
 import { describeError, UserError } from './errors.js';
@@ -79,7 +80,8 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
 
   const registered = await log.group('Register task definition', async () => {
     const rendered = report.record('render', await renderStage(plan.taskDefinition, image?.imageUri, log));
-    return report.record('register', await registerStage(ecs, plan.taskDefinition, rendered, log));
+    const done = report.record('register', await registerStage(ecs, plan.taskDefinition, rendered, log));
+    return { ...done, rendered };
   });
   const revision = {
     arn: registered.arn,
@@ -109,6 +111,14 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     throw err;
   }
   if (github && side) await github.announceOutcome(side, outcome, shown);
+  if (!image) {
+    // Nothing pushed: the summary still names what each updated container runs, by digest where known.
+    const { cluster, services } = deployInputs;
+    const taskDefinition = registered.rendered.taskDefinition;
+    const containers = plan.taskDefinition.containers;
+    const args = { cluster, services, taskDefinitionArn: registered.arn, taskDefinition, containers };
+    report.record('containers', await containerImages(ecs, args));
+  }
   return report.record('deploy', outcome);
 }
 

@@ -5,12 +5,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { ROOT } from '../../sandbox/runner.js';
-import { readActionMetadata, tableRows, tablesInReadme } from '../../scripts/readme-tables.js';
+import { policiesInReadme, readPolicyFiles } from '../../scripts/readme-policies.js';
+import { readActionMetadata, renderToc, tableRows, tablesInReadme } from '../../scripts/readme-tables.js';
 import { workflowProblems } from '../../scripts/lint-workflows.js';
 import { readInputs } from '../../src/inputs.js';
 
 const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
 const action = await readActionMetadata(ROOT);
+const files = await readPolicyFiles(ROOT);
 const yamlBlocks = [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
 
 interface Step {
@@ -213,4 +215,47 @@ describe('README tables', () => {
       expect(t.rows).toEqual(expected.map((row) => row.map((c) => c.trim())));
     },
   );
+});
+
+describe('README table of contents', () => {
+  it('lists every section, linked to its anchor (npm run readme rewrites it)', () => {
+    expect(readme).toMatch(/^<!-- toc -->$/m);
+    expect(renderToc(readme)).toBe(readme);
+    const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    const listed = [...readme.matchAll(/^- \[(.+)\]\(#[^)]+\)$/gm)].map((m) => m[1]);
+    expect(listed).toEqual(expect.arrayContaining(sections));
+  });
+
+  it('makes the anchors GitHub makes', () => {
+    const toc = renderToc(
+      '<!-- toc -->\n<!-- /toc -->\n\n## A `b`: c, d\n\n```\n## not a heading\n```\n## A `b`: c, d\n',
+    );
+    expect(toc).toContain('- [A `b`: c, d](#a-b-c-d)\n- [A `b`: c, d](#a-b-c-d-1)\n');
+    expect(toc.split('<!-- /toc -->')[0]).not.toContain('not a heading');
+  });
+});
+
+describe('README IAM policies', () => {
+  const shown = policiesInReadme(readme);
+
+  it('shows every policy file of docs/iam once', () => {
+    expect(shown.map((p) => p.name).sort()).toEqual([...files.keys()].sort());
+  });
+
+  it.each(shown.map((p) => ({ name: p.name, p })))(
+    'policy:$name shows its file in docs/iam as it is (npm run readme rewrites it)',
+    ({ p }) => {
+      expect(p.shown).toEqual(files.get(p.name));
+    },
+  );
+
+  it('uses only the placeholders the README says to replace', () => {
+    const said = /<!-- placeholders: ([A-Z_ ]+) -->/.exec(readme)?.[1]?.split(' ') ?? [];
+    const used = new Set(
+      [...files.values()].flatMap((f) =>
+        [...JSON.stringify(f).matchAll(/\b[A-Z][A-Z_]{2,}\b/g)].map((m) => m[0]),
+      ),
+    );
+    expect([...used].sort()).toEqual([...said].sort());
+  });
 });

@@ -10,6 +10,7 @@ import { cleanupRevisions, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';
 import { deploymentConfigurationFor, describeStrategy, isCodeDeploy } from './strategy.js';
+import { unchangedService } from './unchanged.js';
 import { updateService, type StartedTarget } from './update.js';
 import { watchRollout, type RolloutResult } from './rollout/watch.js';
 
@@ -20,8 +21,10 @@ export interface ServiceOutcome {
   success: boolean;
   reason: string;
   deploymentId: string | undefined;
-  /** undefined = not watched (`wait: false`), or UpdateService itself failed. */
+  /** undefined = not watched (`wait: false`), nothing to deploy, or UpdateService itself failed. */
   rollout: RolloutResult | undefined;
+  /** The service already ran this revision, settled: no UpdateService call was made (unchanged.ts). */
+  unchanged?: boolean;
 }
 
 /** `NOT_STARTED`: the one-off task failed, so no service was touched. */
@@ -163,6 +166,30 @@ async function startService(
     strategy.described?.deploymentConfiguration,
     strategy.inputs,
   );
+  const unchanged = strategy.create
+    ? undefined
+    : unchangedService(described, taskDefinitionArn, {
+        forceNewDeployment,
+        desiredCount,
+        deploymentConfiguration,
+      });
+  if (unchanged) {
+    log(
+      `Nothing to deploy to service ${service} in cluster ${cluster}: ${unchanged} and the task definition is unchanged; ` +
+        'UpdateService not called (force-new-deployment: true starts a new deployment anyway)',
+    );
+    const reason = `nothing to deploy: ${unchanged}`;
+    const outcome: ServiceOutcome = {
+      service,
+      state: 'SUCCESSFUL',
+      success: true,
+      reason,
+      deploymentId: undefined,
+      rollout: undefined,
+      unchanged: true,
+    };
+    return { service, outcome };
+  }
   let target: StartedTarget;
   try {
     target = strategy.create

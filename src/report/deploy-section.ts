@@ -1,4 +1,5 @@
 import { revisionName } from '../aws/arn.js';
+import type { ContainerImage } from '../deploy/images.js';
 import type { RunTaskResult } from '../deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
 import { code, escapeHtml, escapeMarkdown, formatDuration } from './markdown.js';
@@ -13,6 +14,8 @@ export interface DeployReport {
   cluster: string;
   /** What the deploy stage did: one-off task, each service, revision cleanup. */
   outcome: DeployOutcome;
+  /** When nothing was pushed: each updated container's image and digest (deploy/images.ts). */
+  containers?: ContainerImage[];
 }
 
 const FAILED_AS: Record<string, string> = {
@@ -27,6 +30,9 @@ function headline(report: DeployReport): string {
   const where = escapeMarkdown(`${names} (cluster ${report.cluster})`);
   if (outcome.state === 'NOT_STARTED') {
     return `## ❌ One-off task failed, no service updated in ${escapeMarkdown(`cluster ${report.cluster}`)}`;
+  }
+  if (outcome.services.length > 0 && outcome.services.every((s) => s.unchanged)) {
+    return `## ✅ Nothing to deploy: ${where} already ${outcome.services.length > 1 ? 'run' : 'runs'} ${code(revisionLabel(report))}`;
   }
   if (outcome.state === 'NOT_WAITED') return `## ✅ Updated ${where}, rollout not watched`;
   if (outcome.success) return `## ✅ Deployed to ${where}`;
@@ -52,20 +58,41 @@ function longest(services: ServiceOutcome[]): number | undefined {
   return durations.length > 0 ? Math.max(...durations) : undefined;
 }
 
+/** One value per container, named when there are several: `web`: `nginx:1.27`, `log`: `fluent-bit:3`. */
+function perContainer(
+  containers: ContainerImage[],
+  value: (c: ContainerImage) => string | undefined,
+): string {
+  const known = containers.map((c) => [c.container, value(c)] as const);
+  if (known.every(([, v]) => v === undefined)) return '—';
+  if (known.length === 1) return code(known[0]?.[1] ?? '');
+  return known.map(([name, v]) => `${code(name)}: ${v === undefined ? '—' : code(v)}`).join(', ');
+}
+
+/** The pushed image, else the image each updated container was given (a `name=IMAGE` line, a reused revision). */
+function imageCells(report: DeployReport): [string, string] {
+  const pushed = report.imageUri || report.image;
+  if (pushed) return [code(pushed), report.digest ? code(report.digest) : '—'];
+  const containers = report.containers ?? [];
+  return [perContainer(containers, (c) => c.image), perContainer(containers, (c) => c.digest)];
+}
+
 function overview(report: DeployReport): Array<[string, string]> {
   const { outcome } = report;
   const names = outcome.services.map((s) => s.service);
   const duration = longest(outcome.services);
+  const [image, digest] = imageCells(report);
   const rows: Array<[string, string]> = [
-    ['Image', code(report.imageUri || report.image)],
+    ['Image', image],
     ['Tags', report.tags.length > 0 ? report.tags.map(code).join(', ') : '—'],
-    ['Digest', code(report.digest)],
+    ['Digest', digest],
     ['Task definition', code(revisionLabel(report))],
     ['Cluster', code(report.cluster)],
   ];
   if (names.length > 0) rows.push([names.length > 1 ? 'Services' : 'Service', names.map(code).join(', ')]);
   if (outcome.runTask) rows.push(['One-off task', runTaskCell(outcome.runTask)]);
-  rows.push(['Rollout', code(outcome.state)]);
+  const unchanged = outcome.services.length > 0 && outcome.services.every((s) => s.unchanged);
+  rows.push(['Rollout', unchanged ? 'none: nothing to deploy' : code(outcome.state)]);
   rows.push(['Duration', duration === undefined ? '—' : formatDuration(duration)]);
   if (outcome.cleanup) {
     const gone = outcome.cleanup.deregistered.map((a) => code(revisionName(a)));

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import type { ContainerImage } from '../deploy/images.js';
 import type { RunTaskResult } from '../deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
 import type { ScanGateResult } from '../image/ecr/scan.js';
@@ -15,6 +16,8 @@ export interface StageResults {
   dryRun: RenderedTaskDefinition;
   runTask: RunTaskResult;
   deploy: DeployOutcome;
+  /** When nothing was pushed: the image each updated container was given, for the summary. */
+  containers: ContainerImage[];
 }
 export type Stage = keyof StageResults;
 
@@ -72,6 +75,7 @@ const OUTPUTS: { [S in Stage]: (result: StageResults[S]) => Outputs } = {
     'run-task-exit-code': runTaskExitCode(runTask),
   }),
   deploy: deployOutputs,
+  containers: () => ({}),
 };
 
 /** Pure: the outputs a stage's result sets. */

@@ -42,6 +42,7 @@ export function renderJobSummary(known: KnownResults, context: RunContext, failu
         revision: known.register.revision,
         cluster: context.cluster,
         outcome: known.deploy,
+        containers: known.containers ?? [],
       }),
     );
   }

@@ -110,4 +110,5 @@ export const everyStage: StageResults = {
     runTask: runTask(),
     cleanup: { deregistered: [TD(4)], kept: [TD(7), TD(6), TD(5)], warnings: [] },
   }),
+  containers: [{ container: 'web', image: 'nginx:1.27', digest: `sha256:${'c'.repeat(64)}` }],
 };
