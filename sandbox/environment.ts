@@ -18,6 +18,7 @@ export interface Environment {
   /**
    * Env vars for running the action against this: AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_ECR,
    * AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL_STS,
+   * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2,
    * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (SANDBOX_USER's), AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
    * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker); with `github`
    * also the runner's GITHUB_* variables (GITHUB_API_URL …, GITHUB_EVENT_PATH of a push) and
@@ -125,6 +126,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       AWS_ENDPOINT_URL_ECR_PUBLIC: aws.endpoint,
       AWS_ENDPOINT_URL_CODEDEPLOY: aws.endpoint,
       AWS_ENDPOINT_URL_STS: aws.endpoint,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.endpoint,
       AWS_ACCESS_KEY_ID: SANDBOX_USER.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_USER.secretAccessKey,
       AWS_REGION: 'us-east-1',

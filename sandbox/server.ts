@@ -10,6 +10,9 @@ import { tickCodeDeploy } from './codedeploy-rollout.js';
 import { handleEcr, newEcrState, type EcrState } from './ecr.js';
 import { handleEcrPublic, newEcrPublicState, type EcrPublicState } from './ecr-public.js';
 import { handleEcs } from './ecs/api.js';
+import { handleElbv2 } from './elbv2/api.js';
+import { newElbState, type ElbState } from './elbv2/model.js';
+import { checkServiceTargetGroups } from './elbv2/targets.js';
 import { newEcsState, type EcsState, type Task } from './ecs/model.js';
 import { tickStandaloneTasks } from './ecs/runtask.js';
 import { tick } from './ecs/scheduler.js';
@@ -56,6 +59,8 @@ interface SandboxState {
   codeDeploy: CodeDeployState;
   /** Users, roles, OIDC providers and STS sessions: every call's signature is checked against them. */
   iam: Iam;
+  /** A region's load balancers, listeners, rules and target groups (elbv2/model.ts; seed with elbv2/seed.ts). */
+  elbv2(region?: string): ElbState;
   /** Each region is separate, as in AWS; created on first use. */
   region(name: string): EcsState;
   /** Every task the service ever started, stopped ones included, oldest first. */
@@ -71,7 +76,7 @@ function stateViews(
   ecs: EcsState,
   ecr: EcrState,
   region: (name: string) => EcsState,
-): Omit<SandboxState, 'ecrPublic' | 'codeDeploy' | 'iam'> {
+): Omit<SandboxState, 'ecrPublic' | 'codeDeploy' | 'iam' | 'elbv2'> {
   const findService = (name: string, cluster = 'default') => ecs.clusters.get(cluster)?.services.get(name);
   return {
     ecs,
@@ -157,7 +162,11 @@ function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
-const iamAction = (ctx: RequestContext): string => `${ctx.service}:${ctx.operation}`;
+/** IAM's prefix for a service where it is not the sandbox's name for it. */
+const IAM_PREFIX: Partial<Record<Service, string>> = { elbv2: 'elasticloadbalancing' };
+
+const iamAction = (ctx: RequestContext): string =>
+  `${IAM_PREFIX[ctx.service] ?? ctx.service}:${ctx.operation}`;
 
 /** mulberry32: the same faults in the same order for the same calls, so a failing run can be replayed. */
 function seededRandom(seed: number): () => number {
@@ -179,6 +188,12 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   const region = (name: string): EcsState => {
     let s = regions.get(name);
     if (!s) regions.set(name, (s = newEcsState(name)));
+    return s;
+  };
+  const elbRegions = new Map<string, ElbState>();
+  const elbRegion = (name: string): ElbState => {
+    let s = elbRegions.get(name);
+    if (!s) elbRegions.set(name, (s = newElbState(name)));
     return s;
   };
   const ecr = newEcrState();
@@ -218,7 +233,13 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     answers: [],
     writes: () => requests.filter((r) => r.write),
     timeScale,
-    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic, codeDeploy, iam },
+    state: {
+      ...stateViews(region('us-east-1'), ecr, region),
+      ecrPublic,
+      codeDeploy,
+      iam,
+      elbv2: (name = 'us-east-1') => elbRegion(name),
+    },
     iam,
     intercept: undefined,
     faults: undefined,
@@ -252,6 +273,10 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, now());
     if (ctx.service === 'codedeploy') return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, now());
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, now());
+    if (ctx.service === 'elbv2')
+      return handleElbv2(elbRegion(ctx.region), region(ctx.region), ctx.operation, ctx.body as never, now());
+    // ECS checks a service's target groups against ELBv2 before it creates the service.
+    if (ctx.operation === 'CreateService') checkServiceTargetGroups(elbRegion(ctx.region), ctx.body);
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, now());
   };
   const route = async (ctx: RequestContext): Promise<unknown> => {

@@ -3,6 +3,7 @@
 // after a merge, re-running this settles the tables (action.yml is the one source).
 //
 // Markers (HTML comments, invisible on GitHub):
+//   <!-- toc --> … <!-- /toc -->    the table of contents: every `## ` heading, linked
 //   <!-- table:inputs -->           every input, in action.yml's order
 //   <!-- table:inputs a b c -->     only these inputs, in this order (a section's own table)
 //   <!-- table:outputs -->          every output (or `table:outputs a b`)
@@ -112,6 +113,41 @@ export function tablesInReadme(readme: string): { kind: string; names: string[];
   });
 }
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes; repeats get -1, -2. */
+function anchor(title: string, seen: Map<string, number>): string {
+  const base = title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/ /g, '-');
+  const n = seen.get(base) ?? 0;
+  seen.set(base, n + 1);
+  return n === 0 ? base : `${base}-${n}`;
+}
+
+const TOC = /(^<!-- toc -->\n)[\s\S]*?(^<!-- \/toc -->)/m;
+
+/**
+ * The table of contents between `<!-- toc -->` and `<!-- /toc -->`: every `## ` heading outside code
+ * fences, linked to GitHub's anchor. A README without the markers is returned as it is.
+ */
+export function renderToc(readme: string): string {
+  const seen = new Map<string, number>();
+  const entries: string[] = [];
+  let fenced = false;
+  for (const line of readme.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const heading = fenced ? null : /^(#{1,6}) (.+?)\s*#*$/.exec(line);
+    if (!heading) continue;
+    const title = heading[2] ?? '';
+    const id = anchor(title, seen);
+    if (heading[1] === '##') entries.push(`- [${title.replace(/[[\]]/g, '\\$&')}](#${id})`);
+  }
+  return readme.replace(
+    TOC,
+    (_all, open: string, close: string) => `${open}\n${entries.join('\n')}\n\n${close}`,
+  );
+}
+
 export async function readActionMetadata(root: string): Promise<ActionMetadata> {
   return parse(await readFile(join(root, 'action.yml'), 'utf8')) as ActionMetadata;
 }
@@ -122,12 +158,12 @@ async function main(): Promise<void> {
   const readme = await readFile(path, 'utf8');
   const prettier = await import('prettier');
   const options = { ...(await prettier.resolveConfig(path)), filepath: path };
-  const tables = renderTables(readme, await readActionMetadata(root));
+  const tables = renderToc(renderTables(readme, await readActionMetadata(root)));
   const next = await prettier.format(renderPolicies(tables, await readPolicyFiles(root)), options);
   if (process.argv.includes('--check')) {
     if (next !== readme) {
       console.error(
-        'README.md tables or policies differ from action.yml and docs/iam: run `npm run readme`.',
+        'README.md tables, contents or policies differ from action.yml and docs/iam: run `npm run readme`.',
       );
       process.exit(1);
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { ROOT } from '../../sandbox/runner.js';
 import { policiesInReadme, readPolicyFiles } from '../../scripts/readme-policies.js';
-import { readActionMetadata, tableRows, tablesInReadme } from '../../scripts/readme-tables.js';
+import { readActionMetadata, renderToc, tableRows, tablesInReadme } from '../../scripts/readme-tables.js';
 import { workflowProblems } from '../../scripts/lint-workflows.js';
 import { readInputs } from '../../src/inputs.js';
 
@@ -215,6 +215,24 @@ describe('README tables', () => {
       expect(t.rows).toEqual(expected.map((row) => row.map((c) => c.trim())));
     },
   );
+});
+
+describe('README table of contents', () => {
+  it('lists every section, linked to its anchor (npm run readme rewrites it)', () => {
+    expect(readme).toMatch(/^<!-- toc -->$/m);
+    expect(renderToc(readme)).toBe(readme);
+    const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    const listed = [...readme.matchAll(/^- \[(.+)\]\(#[^)]+\)$/gm)].map((m) => m[1]);
+    expect(listed).toEqual(expect.arrayContaining(sections));
+  });
+
+  it('makes the anchors GitHub makes', () => {
+    const toc = renderToc(
+      '<!-- toc -->\n<!-- /toc -->\n\n## A `b`: c, d\n\n```\n## not a heading\n```\n## A `b`: c, d\n',
+    );
+    expect(toc).toContain('- [A `b`: c, d](#a-b-c-d)\n- [A `b`: c, d](#a-b-c-d-1)\n');
+    expect(toc.split('<!-- /toc -->')[0]).not.toContain('not a heading');
+  });
 });
 
 describe('README IAM policies', () => {
