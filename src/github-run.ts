@@ -6,6 +6,7 @@ import {
   ecsName,
   previewFamily,
   previewServiceInput,
+  waitUntilDrained,
 } from './deploy/preview.js';
 import type { StartedTarget } from './deploy/update.js';
 import type { DeployInputs } from './inputs/deploy.js';
@@ -143,12 +144,15 @@ export async function planPreview(
   ecs: ECSClient,
   inputs: Inputs,
   side: GitHubSide,
+  log: (line: string) => void,
 ): Promise<PreviewDeploy | undefined> {
   const preview = side.preview;
   const settings = inputs.github?.preview;
   if (!preview || !settings) return undefined;
   const { cluster } = inputs.deploy;
   const existing = await describePreview(ecs, cluster, preview.name);
+  const { pollSeconds, timeoutMinutes } = inputs.deploy;
+  if (!existing) await waitUntilDrained(ecs, cluster, preview.name, { pollSeconds, timeoutMinutes, log });
   const template = await describePreview(ecs, cluster, inputs.deploy.service);
   const number = preview.number;
   const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };

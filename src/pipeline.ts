@@ -65,7 +65,7 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     return undefined;
   }
   const inputs = github && side ? await github.resolveInputs(given, side, log) : given;
-  const preview = github && side ? await github.planPreview(ecs, inputs, side) : undefined;
+  const preview = github && side ? await github.planPreview(ecs, inputs, side, log.info) : undefined;
   const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr, preview?.plan));
   // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
   const imageInputs = plan.image;

@@ -7,6 +7,7 @@ import {
   previewFamily,
   removePreviewFamily,
 } from './deploy/preview.js';
+import { imagesSafeToDelete } from './deploy/preview-images.js';
 import type { GitHubSide } from './github-run.js';
 import { deleteImages, digestsIn } from './image/ecr/delete-images.js';
 import type { Inputs } from './inputs.js';
@@ -44,7 +45,12 @@ export async function closePreview(
     for (const w of fam.warnings) log.warning(w);
     const repository = inputs.image?.repository;
     if (inputs.github?.preview?.deleteImages && repository) {
-      const images = await deleteImages(ecr, repository, digestsIn(fam.images, repository));
+      const digests = digestsIn(fam.images, repository);
+      const safe = await imagesSafeToDelete(ecs, ecr, { cluster, repository, digests, family });
+      if (safe.warning) log.warning(safe.warning);
+      for (const d of safe.kept)
+        log.info(`Kept image ${d} in ${repository}: a service of the cluster runs it`);
+      const images = await deleteImages(ecr, repository, safe.deletable);
       if (images.deleted.length > 0) removed.push(`${images.deleted.length} image(s) in ${repository}`);
       for (const w of images.warnings) log.warning(w);
     }

@@ -7,7 +7,13 @@ import { startEnvironment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { callsOf, errorLines, type StepResult } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  runImage,
+  runOnPullRequest,
+  seedTemplate,
+  warnings,
+  type PreviewEnvironment,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /** A pull request's preview through its life (opened, synchronize, closed twice), as the runner runs the bundle. */
@@ -17,6 +23,8 @@ let ecs: ECSClient;
 let layouts: { v1: string; v2: string };
 let digests: { v1: string; v2: string };
 let templateArn: string;
+/** What the `opened` run pushed, by digest. */
+let firstImage: string;
 
 const PR = 7;
 const PREVIEW = `web-pr-${PR}`;
@@ -81,6 +89,7 @@ describe('opened', () => {
       { action: 'opened', number: PR },
       inputs(layouts.v1, 'v1'),
     ));
+    firstImage = main.outputs['image-uri'] ?? '';
   }, 120_000);
 
   it('deploys the preview and rolls it out', () => {
@@ -206,6 +215,8 @@ describe('closed', () => {
   let template: Service | undefined;
 
   beforeAll(async () => {
+    // The PR merged and its first image went to the main service: that image must survive the cleanup.
+    await runImage(ecs, 'web', firstImage);
     template = await describe1('web');
     ({ main } = await runOnPullRequest(
       environment,
@@ -235,12 +246,13 @@ describe('closed', () => {
   it("deregisters and deletes the preview's family, and only it", () => {
     const family = environment.aws.state.taskDefinitions(PREVIEW);
     expect(family.map((td) => td.status)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
-    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE']);
+    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE', 'ACTIVE']);
   });
 
-  it("deletes the preview's images", async () => {
-    expect(await registryDigest(environment.registry, 'web', digests.v1)).toBeNull();
+  it("deletes the preview's images, but not one the main service runs", async () => {
     expect(await registryDigest(environment.registry, 'web', digests.v2)).toBeNull();
+    expect(await registryDigest(environment.registry, 'web', digests.v1)).toBe(digests.v1);
+    expect(main.stdout).toContain(`Kept image ${digests.v1} in web: a service of the cluster runs it`);
   });
 
   it('marks every deployment inactive and says removed in the one comment', () => {
@@ -250,7 +262,7 @@ describe('closed', () => {
     const body = String(comments()[0]?.body);
     expect(body).toContain(`Preview \`${PREVIEW}\` removed`);
     expect(body).toContain(`service ${PREVIEW}`);
-    expect(body).toContain('2 image(s) in web');
+    expect(body).toContain('1 image(s) in web');
   });
 
   it('leaves the template as it was', async () => {
@@ -290,6 +302,6 @@ describe('closing a pull request that never had a preview', () => {
       .slice(before)
       .filter((r) => !/^(Describe|List|Get)/.test(r.operation));
     expect(writes).toEqual([]);
-    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE']);
+    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE', 'ACTIVE']);
   }, 120_000);
 });

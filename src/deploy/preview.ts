@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { UserError } from '../errors.js';
+import { Poller, waitOptions, type PollOptions } from '../poll/poller.js';
 import { sameTaskDefinition } from './rollout/identify.js';
 import type { StartedTarget } from './update.js';
 
@@ -44,6 +45,37 @@ export async function describePreview(
 ): Promise<Service | undefined> {
   const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }));
   return out.services?.find((s) => s.status === 'ACTIVE');
+}
+
+/**
+ * A deleted service stays DRAINING until its tasks have stopped, and until then ECS refuses to create one of
+ * the same name ("Creation of service was not idempotent"): a pull request reopened right after it was
+ * closed waits here (reads only) for the old preview to be gone.
+ */
+export async function waitUntilDrained(
+  ecs: ECSClient,
+  cluster: string,
+  name: string,
+  opts: PollOptions,
+): Promise<void> {
+  const draining = async () => {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+    return out.services?.some((s) => s.status === 'DRAINING') ?? false;
+  };
+  if (!(await draining())) return;
+  opts.log(
+    `Service ${name} is still DRAINING (deleted when the pull request was closed): waiting until it is gone`,
+  );
+  const poller = new Poller(waitOptions(opts));
+  const waited = await poller.until(
+    async () => ((await draining()) ? 'wait' : { done: true }),
+    () => `service ${name} to finish DRAINING`,
+  );
+  if (waited.timedOut) {
+    throw new UserError(
+      `Service ${name} is still DRAINING after ${opts.timeoutMinutes} min (timeout-minutes): ECS cannot create the preview again until it is gone; re-run the job later.`,
+    );
+  }
 }
 
 /** Pure: CreateService's input for a preview, cloned from the template service. */

@@ -18,6 +18,11 @@ export type PreviewComment =
     }
   | { kind: 'removed'; service: string; runUrl: string; removed: string[] };
 
+/** An autolink when the URL can be one (no space, `<`, `>` or `|`, which would end it or the cell), else text. */
+function link(url: string): string {
+  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${url}>` : escapeMarkdown(url);
+}
+
 /** Pure: the comment's markdown (the marker that finds it again is added by the GitHub edge). */
 export function renderPreviewComment(c: PreviewComment): string {
   const run = `[workflow run](${c.runUrl})`;
@@ -31,7 +36,7 @@ export function renderPreviewComment(c: PreviewComment): string {
     case 'deployed': {
       const rows: Array<[string, string]> = [
         ['Status', c.success ? '✅ deployed' : '❌ failed'],
-        ['URL', c.url ? escapeMarkdown(c.url) : '(none)'],
+        ['URL', c.url ? link(c.url) : '(none)'],
         ['Image digest', code(c.digest || '(none)')],
         ['Revision', code(c.revision)],
         ['Rollout time', c.durationMs === undefined ? '(not watched)' : formatDuration(c.durationMs)],
