@@ -104,7 +104,7 @@ async function ownRule(
 export interface PreviewAlb {
   targetGroupName: string;
   /** Creates what is missing (or finds it again); the `loadBalancers` for CreateService. */
-  ensure(log: Logger): Promise<LoadBalancer[]>;
+  ensure(log: (line: string) => void): Promise<LoadBalancer[]>;
 }
 
 /**
@@ -155,7 +155,7 @@ async function ensureTargetGroup(
   target: PreviewAlbTarget,
   template: TargetGroup,
   name: string,
-  log: Logger,
+  log: (line: string) => void,
 ): Promise<string> {
   const found = await targetGroupNamed(elb, name);
   if (found?.TargetGroupArn) {
@@ -163,7 +163,7 @@ async function ensureTargetGroup(
       throw new UserError(
         `Target group ${name} exists and is not preview ${target.previewName}'s (no ecs-ship:preview=${target.owner} tag): rename or remove it.`,
       );
-    log.info(`Target group ${name} exists (kept)`);
+    log(`Target group ${name} exists (kept)`);
     return found.TargetGroupArn;
   }
   const out = await call(
@@ -173,7 +173,7 @@ async function ensureTargetGroup(
   );
   const arn = out.TargetGroups?.[0]?.TargetGroupArn;
   if (!arn) throw new Error(`CreateTargetGroup ${name} answered no target group`);
-  log.info(`Created target group ${name}`);
+  log(`Created target group ${name}`);
   return arn;
 }
 
@@ -184,14 +184,14 @@ async function ensureRule(
   elb: ElasticLoadBalancingV2Client,
   target: PreviewAlbTarget,
   targetGroupArn: string,
-  log: Logger,
+  log: (line: string) => void,
 ): Promise<void> {
   const refused: number[] = [];
   for (let attempt = 0; attempt < PRIORITY_ATTEMPTS; attempt++) {
     const rules = await listenerRules(elb, target.listenerArn);
     const own = await ownRule(elb, rules, targetGroupArn, target.owner);
     if (own) {
-      log.info(`Listener rule for ${target.host} exists at priority ${own.Priority} (kept)`);
+      log(`Listener rule for ${target.host} exists at priority ${own.Priority} (kept)`);
       return;
     }
     const priority = lowestFreePriority(takenPriorities(rules), refused);
@@ -209,13 +209,13 @@ async function ensureRule(
           }),
         ),
       );
-      log.info(`Added listener rule for ${target.host} at priority ${priority}`);
+      log(`Added listener rule for ${target.host} at priority ${priority}`);
       return;
     } catch (err) {
       // Another preview took it between our read and our write: read again, try the next one.
       if (!isNamed(err, 'PriorityInUseException')) throw err;
       refused.push(priority);
-      log.info(`Priority ${priority} was taken meanwhile; trying the next free one`);
+      log(`Priority ${priority} was taken meanwhile; trying the next free one`);
     }
   }
   throw new UserError(
