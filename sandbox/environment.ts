@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDockerDaemon, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { SANDBOX_USER } from './iam.js';
+import type { PolicyDocument } from './iam-policy.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
@@ -44,6 +45,12 @@ export interface EnvironmentOptions {
    * fail with the findings: a sandbox kinder than AWS would let a test pass that real AWS fails. Default on.
    */
   modelCheck?: boolean;
+  /**
+   * Policy mode: the identity policies of the environment's own user (the keys in `env`); every call it
+   * signs is evaluated against them and refused with the AccessDenied each service sends. Roles get their
+   * own with `aws.iam.addRole(name, { policies })` or `aws.iam.attachPolicy(arn, policy)`.
+   */
+  policies?: PolicyDocument[];
 }
 
 const TOOLS: [string[], string][] = [
@@ -96,6 +103,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       ...(opts.durations === undefined ? {} : { durations: opts.durations }),
     });
     stops.push(() => aws.close());
+    for (const policy of opts.policies ?? []) aws.iam.attachPolicy(SANDBOX_USER.arn, policy);
     if (opts.modelCheck ?? true) {
       // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.
       stops.push(async () => {

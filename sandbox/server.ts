@@ -22,6 +22,7 @@ import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
 import { AwsError, closeServer, listen, toWire, type RequestContext, type Service } from './http.js';
 import type { AnswerRecord } from './model-check.js';
 import { accessDeniedFor, Iam, type Principal } from './iam.js';
+import { accessRequests } from './iam-resources.js';
 import { checkImage } from './images.js';
 import { handleSts } from './sts.js';
 import { missingAnswer, Outages, type Missing, type Outage } from './outages.js';
@@ -292,7 +293,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     try {
       caller = await iam.authenticate(ctx, now());
       if (caller) entry.principal = caller.arn;
-      iam.authorize(caller, iamAction(ctx));
+      iam.authorize(caller, iamAction(ctx), accessRequests(ctx, { ecs: region(ctx.region), codeDeploy }));
     } catch (err) {
       if (err instanceof AwsError) entry.fault = err.code;
       throw err;

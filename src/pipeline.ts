@@ -89,7 +89,9 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     runTaskContainer: plan.runTaskContainer,
   };
   const deployInputs = preview?.deploy ?? inputs.deploy;
-  const runTask = await runTaskStage(ecs, deployInputs, revision, log);
+  // A preview not created yet runs its one-off task where it will run: on the template's network.
+  const runTaskFrom = preview && !preview.plan.existing ? inputs.deploy : deployInputs;
+  const runTask = await runTaskStage(ecs, runTaskFrom, revision, log);
   if (runTask) report.record('runTask', runTask);
   const strategy = { inputs: inputs.strategy, described: preview?.described ?? plan.services };
   const shown = { digest: image?.digest ?? '', revision: revisionName(registered.arn) };

@@ -1,0 +1,207 @@
+/**
+ * The README's IAM policies, proven: each feature runs once as a principal whose only permissions are the
+ * files in docs/iam/ (placeholders filled with the sandbox's names), in the sandbox's policy mode, which
+ * refuses every call those policies do not allow with the AccessDenied each service sends. And a call
+ * outside the policy fails in one line naming the IAM action and the principal.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readPolicyFiles } from '../../scripts/readme-policies.js';
+import { startEnvironment, type Environment } from '../../sandbox/environment.js';
+import { ACCOUNT } from '../../sandbox/iam.js';
+import type { PolicyDocument } from '../../sandbox/iam-policy.js';
+import { errorLines, ROOT, runAction, type StepResult } from '../../sandbox/runner.js';
+import {
+  buildTinyImage,
+  createRepositories,
+  sandboxEcs,
+  seedService,
+  waitSteady,
+} from '../../sandbox/seed.js';
+
+const files = await readPolicyFiles(ROOT);
+let environment: Environment;
+let ecs: ECSClient;
+let deployer: { accessKeyId: string; secretAccessKey: string; arn: string };
+
+beforeAll(async () => {
+  environment = await startEnvironment({ timeScale: 20, docker: true });
+  // The sandbox's own user sets the scene unrestricted; the step signs as `deployer`, held to the policies.
+  ecs = sandboxEcs(environment.env);
+  deployer = environment.aws.iam.addUser('deployer');
+  await buildTinyImage(environment.env, 'iam-app:1');
+}, 90_000);
+
+afterAll(async () => {
+  await environment?.stop();
+});
+
+/** A docs/iam file with its placeholders filled; unknown placeholders stay (and so match nothing). */
+function policy(name: string, names: Record<string, string>): PolicyDocument {
+  const text = JSON.stringify(files.get(name));
+  if (text === undefined) throw new Error(`no docs/iam/${name}.json`);
+  const all: Record<string, string> = { REGION: 'us-east-1', ACCOUNT, ...names };
+  return JSON.parse(text.replace(/\b[A-Z][A-Z_]{2,}\b/g, (p) => all[p] ?? p)) as PolicyDocument;
+}
+
+function holdTo(policies: PolicyDocument[]): void {
+  environment.aws.iam.policies.delete(deployer.arn);
+  for (const p of policies) environment.aws.iam.attachPolicy(deployer.arn, p);
+}
+
+const asDeployer = () => ({
+  ...environment.env,
+  AWS_ACCESS_KEY_ID: deployer.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey,
+});
+
+/** A task definition with both roles and tags: what makes ECS ask for iam:PassRole and ecs:TagResource. */
+async function taskDefinitionFile(family: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-iam-')), 'td.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      family,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/${family}-task`,
+      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${family}-execution`,
+      containerDefinitions: [{ name: 'app', image: 'placeholder', essential: true }],
+      tags: [{ key: 'team', value: 'payments' }],
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+const namesFor = (service: string) => ({
+  CLUSTER: 'default',
+  SERVICE: service,
+  FAMILY: service,
+  REPOSITORY: service,
+  TASK_ROLE: `${service}-task`,
+  EXECUTION_ROLE: `${service}-execution`,
+});
+
+async function scene(service: string): Promise<void> {
+  await seedService(ecs, { service, desiredCount: 1 });
+  await waitSteady(ecs, service);
+  await createRepositories(environment.env, service);
+}
+
+async function deploy(
+  service: string,
+  inputs: Record<string, string> = {},
+  taskDefinition: Record<string, unknown> = {},
+): Promise<StepResult> {
+  const { main } = await runAction({
+    inputs: {
+      image: 'iam-app:1',
+      repository: service,
+      tags: 'v1',
+      service,
+      'task-definition': await taskDefinitionFile(service, taskDefinition),
+      containers: 'app',
+      'poll-seconds': '0.5',
+      ...inputs,
+    },
+    env: asDeployer(),
+    post: false,
+  });
+  return main;
+}
+
+/** What the sandbox refused the deployer, by action: empty when the documented policy was enough. */
+const refusedSince = (since: number) =>
+  environment.aws.requests.slice(since).filter((r) => r.principal === deployer.arn && r.fault);
+
+describe('each feature succeeds under exactly its documented policy', () => {
+  it('push + deploy (roles passed, revision tagged, rollout watched)', async () => {
+    await scene('iam-deploy');
+    const names = namesFor('iam-deploy');
+    holdTo([policy('push', names), policy('deploy', names)]);
+    const since = environment.aws.requests.length;
+    const main = await deploy('iam-deploy');
+    expect({ code: main.code, errors: errorLines(main), refused: refusedSince(since) }).toEqual({
+      code: 0,
+      errors: [],
+      refused: [],
+    });
+    expect(main.outputs['rollout-state']).toBe('SUCCESSFUL');
+    const calls = new Set(environment.aws.requests.slice(since).map((r) => r.operation));
+    expect([...calls]).toEqual(
+      expect.arrayContaining(['RegisterTaskDefinition', 'UpdateService', 'ListTasks']),
+    );
+  }, 120_000);
+
+  it('one-off task (run-task) and revision cleanup (keep-revisions)', async () => {
+    await scene('iam-tasks');
+    const names = namesFor('iam-tasks');
+    holdTo(['push', 'deploy', 'run-task', 'keep-revisions'].map((f) => policy(f, names)));
+    const since = environment.aws.requests.length;
+    const main = await deploy('iam-tasks', { 'run-task': 'true', 'keep-revisions': '1' });
+    expect({ code: main.code, errors: errorLines(main), refused: refusedSince(since) }).toEqual({
+      code: 0,
+      errors: [],
+      refused: [],
+    });
+    expect(main.outputs['run-task-exit-code']).toBe('0');
+    expect(main.outputs['deregistered-task-definitions']).toMatch(/iam-tasks:1/);
+  }, 120_000);
+
+  it('rollback: a crashing revision is stopped with ROLLBACK', async () => {
+    await scene('iam-undo');
+    const names = namesFor('iam-undo');
+    holdTo(['push', 'deploy', 'rollback'].map((f) => policy(f, names)));
+    const since = environment.aws.requests.length;
+    const crash = [{ name: 'app', image: 'x', essential: true, command: ['sh', '-c', 'exit 1'] }];
+    const main = await deploy('iam-undo', {}, { containerDefinitions: crash });
+    expect({
+      state: main.outputs['rollout-state'],
+      refused: refusedSince(since),
+      errors: errorLines(main),
+    }).toEqual({
+      errors: [expect.stringMatching(/rolled .*back to iam-undo:1/)],
+      state: 'ROLLED_BACK',
+      refused: [],
+    });
+    expect(main.stdout).toMatch(/StopServiceDeployment/);
+  }, 120_000);
+});
+
+describe('a call outside the policy fails in one line naming the IAM action and the principal', () => {
+  it('deploy without ecs:UpdateService', async () => {
+    await scene('iam-denied');
+    const names = namesFor('iam-denied');
+    const deployPolicy = policy('deploy', names);
+    const statements = [deployPolicy.Statement].flat().map((s) => ({
+      ...s,
+      ...(Array.isArray(s.Action) ? { Action: s.Action.filter((a) => a !== 'ecs:UpdateService') } : {}),
+    }));
+    holdTo([policy('push', names), { ...deployPolicy, Statement: statements }]);
+    const main = await deploy('iam-denied');
+    expect(main.code).toBe(1);
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('ecs:UpdateService');
+    expect(errors[0]).toContain(deployer.arn);
+    expect(errors[0]).toContain(`arn:aws:ecs:us-east-1:${ACCOUNT}:service/default/iam-denied`);
+  }, 120_000);
+
+  it('deploy without iam:PassRole on the task role', async () => {
+    await scene('iam-nopass');
+    const names = { ...namesFor('iam-nopass'), TASK_ROLE: 'some-other-role' };
+    holdTo([policy('push', names), policy('deploy', names)]);
+    const main = await deploy('iam-nopass');
+    expect(main.code).toBe(1);
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('iam:PassRole');
+    expect(errors[0]).toContain(`arn:aws:iam::${ACCOUNT}:role/iam-nopass-task`);
+  }, 120_000);
+});
