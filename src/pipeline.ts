@@ -96,6 +96,11 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
   if (runTask) report.record('runTask', runTask);
   const strategy = { inputs: inputs.strategy, described: preview?.described ?? plan.services };
   const shown = { digest: image?.digest ?? '', revision: revisionName(registered.arn) };
+  // No environment-url and a service behind a load balancer: the deployment's URL is the load balancer's.
+  if (side && !side.preview && !side.environmentUrl && plan.services.some((s) => s.loadBalancers?.length)) {
+    const { useLoadBalancerUrl } = await import('./environment-url.js');
+    await useLoadBalancerUrl(side, plan.services, inputs.awsRegion, log);
+  }
   const hooks =
     github && side
       ? github.deployHooks(side, {

@@ -16,7 +16,7 @@ import { renderPreviewComment, type PreviewRemoved } from './report/pr-comment.j
 
 /**
  * A closed pull request (merged or not): everything its preview made goes, in the order that lets each
- * removal succeed (the service before its family), then GitHub hears of it: every deployment of the
+ * removal succeed (the service before its rule, target group and family), then GitHub hears of it: every deployment of the
  * environment `inactive`, the comment "removed". Nothing there (closed twice, never previewed) is a success.
  */
 export async function closePreview(
@@ -38,6 +38,13 @@ export async function closePreview(
 
   if (await deletePreviewService(ecs, cluster, preview.name)) {
     removed.push(`service ${preview.name} (scaled to 0 and deleted)`);
+  }
+  const listenerArn = inputs.github?.preview?.listenerArn;
+  if (listenerArn) {
+    const { removePreviewAlb } = await import('./deploy/preview-alb.js');
+    const owner = `${side.run.repository}/pull/${preview.number}`;
+    const target = { region: inputs.awsRegion, listenerArn, owner, previewName: preview.name };
+    removed.push(...(await removePreviewAlb(target, inputs.deploy, log)));
   }
   if (family) {
     const fam = await removePreviewFamily(ecs, family);
