@@ -164,10 +164,26 @@ export async function planPreview(
     desiredCount: existing ? inputs.deploy.desiredCount : undefined,
   };
   const owner = `${side.run.repository}/pull/${number}`;
+  // A URL per preview (preview-listener-arn): its rule and target group, read now, made on create.
+  const alb =
+    !existing && template && settings.listenerArn && preview.host
+      ? await (
+          await import('./deploy/preview-alb.js')
+        ).planPreviewAlb(
+          {
+            region: inputs.awsRegion,
+            listenerArn: settings.listenerArn,
+            host: preview.host,
+            owner,
+            previewName: preview.name,
+          },
+          template,
+        )
+      : undefined;
   const create =
     existing || !template
       ? undefined
-      : (taskDefinitionArn: string) =>
+      : async (taskDefinitionArn: string) =>
           createPreviewService(
             ecs,
             previewServiceInput({
@@ -177,6 +193,7 @@ export async function planPreview(
               taskDefinitionArn,
               desiredCount: inputs.deploy.desiredCount ?? settings.desiredCount,
               owner,
+              ...(alb ? { loadBalancers: await alb.ensure(log) } : {}),
             }),
           );
   return { plan, deploy, described: [existing ?? template].filter((s) => s !== undefined), create };

@@ -89,10 +89,17 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     runTaskContainer: plan.runTaskContainer,
   };
   const deployInputs = preview?.deploy ?? inputs.deploy;
-  const runTask = await runTaskStage(ecs, deployInputs, revision, log);
+  // A preview not created yet runs its one-off task where it will run: on the template's network.
+  const runTaskFrom = preview && !preview.plan.existing ? inputs.deploy : deployInputs;
+  const runTask = await runTaskStage(ecs, runTaskFrom, revision, log);
   if (runTask) report.record('runTask', runTask);
   const strategy = { inputs: inputs.strategy, described: preview?.described ?? plan.services };
   const shown = { digest: image?.digest ?? '', revision: revisionName(registered.arn) };
+  // No environment-url and a service behind a load balancer: the deployment's URL is the load balancer's.
+  if (side && !side.preview && !side.environmentUrl && plan.services.some((s) => s.loadBalancers?.length)) {
+    const { useLoadBalancerUrl } = await import('./environment-url.js');
+    await useLoadBalancerUrl(side, plan.services, inputs.awsRegion, log);
+  }
   const hooks =
     github && side
       ? github.deployHooks(side, {

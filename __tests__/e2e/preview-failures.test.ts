@@ -107,3 +107,20 @@ describe("a fork's pull request (a token that may not write)", () => {
     expect(out.services?.[0]?.status).not.toBe('ACTIVE');
   }, 120_000);
 });
+
+describe('a new preview with a one-off task (run-task)', () => {
+  const PR = 10;
+
+  it("runs it where the preview will run (the template's network), then creates the preview", async () => {
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: PR },
+      { ...inputs(), 'run-task': '["sh", "-c", "exit 0"]' },
+    );
+    expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
+    expect(main.outputs['run-task-exit-code']).toBe('0');
+    expect(main.stdout).toContain('(launch type FARGATE)');
+    const out = await ecs.send(new DescribeServicesCommand({ services: [`api-pr-${PR}`] }));
+    expect(out.services?.[0]).toMatchObject({ status: 'ACTIVE', runningCount: 1 });
+  }, 120_000);
+});

@@ -285,12 +285,13 @@ describe('closed', () => {
 });
 
 describe('closing a pull request that never had a preview', () => {
-  it('is a success that says nothing was left, and touches nothing', async () => {
+  it('is a success that says nothing was left, touches nothing, and never reads the image', async () => {
     const before = environment.aws.requests.length;
     const { main } = await runOnPullRequest(
       environment,
       { action: 'closed', number: 99 },
-      inputs(layouts.v1, 'v1'),
+      // As the README's workflow has it: on `closed` nothing is built, and the image is not read.
+      { ...inputs(layouts.v1, 'v1'), image: 'my-app:never-built' },
     );
     expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
       code: 0,

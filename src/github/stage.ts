@@ -38,7 +38,7 @@ export class GitHubReport {
   constructor(
     private readonly octokit: Octokit,
     private readonly run: RunOnGitHub,
-    private readonly target: GitHubTarget,
+    private target: GitHubTarget,
     private readonly log: Logger,
   ) {}
 
@@ -69,6 +69,11 @@ export class GitHubReport {
     await this.write('pull-requests', () =>
       upsertComment(this.octokit, this.run, pr.number, commentMarker(pr.key), body),
     );
+  }
+
+  /** The environment URL found after connecting (a plain deploy's load balancer), for every status after. */
+  useEnvironmentUrl(url: string): void {
+    this.target = { ...this.target, environmentUrl: url };
   }
 
   /** Every deployment of the environment marked inactive (a closed preview); how many there were. */
