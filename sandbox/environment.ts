@@ -126,6 +126,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       AWS_ENDPOINT_URL_ECR_PUBLIC: aws.endpoint,
       AWS_ENDPOINT_URL_CODEDEPLOY: aws.endpoint,
       AWS_ENDPOINT_URL_STS: aws.endpoint,
+      AWS_ENDPOINT_URL_IAM: aws.endpoint,
       AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.endpoint,
       AWS_ACCESS_KEY_ID: SANDBOX_USER.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_USER.secretAccessKey,

@@ -36,7 +36,7 @@ export function invalidParameter(message: string): AwsError {
   return new AwsError('InvalidParameterException', message);
 }
 
-export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy' | 'sts' | 'elbv2';
+export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy' | 'sts' | 'elbv2' | 'iam';
 
 /** The request as it arrived, for checking its SigV4 signature by signing it again (sigv4.ts). */
 export interface WireRequest {
@@ -84,6 +84,12 @@ const QUERY_SERVICES: (QueryService & { service: Service; signingName: string })
     signingName: 'elasticloadbalancing',
     version: '2015-12-01',
     xmlns: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
+  },
+  {
+    service: 'iam',
+    signingName: 'iam',
+    version: '2010-05-08',
+    xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
   },
 ];
 

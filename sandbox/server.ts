@@ -23,6 +23,7 @@ import { AwsError, closeServer, listen, toWire, type RequestContext, type Servic
 import type { AnswerRecord } from './model-check.js';
 import { accessDeniedFor, Iam, type Principal } from './iam.js';
 import { accessRequests } from './iam-resources.js';
+import { handleIam } from './iam-api.js';
 import { checkImage } from './images.js';
 import { handleSts } from './sts.js';
 import { missingAnswer, Outages, type Missing, type Outage } from './outages.js';
@@ -105,7 +106,7 @@ function stateViews(
 
 export interface AwsSandbox {
   endpoint: string;
-  /** Every call in order; write = not Describe*, List*, Get* or BatchGet*. */
+  /** Every call in order; write = not Describe*, List*, Get*, BatchGet* or Simulate*. */
   requests: RequestLogEntry[];
   /**
    * What the sandbox's handlers answered (the wire body, or the error they raised; not the faults tests
@@ -156,7 +157,7 @@ export interface SandboxOptions {
   clock?: 'real' | 'manual';
 }
 
-const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet'];
+const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet', 'Simulate'];
 
 function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
@@ -270,6 +271,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   // What the sandbox answers when nothing is broken.
   const handle = async (ctx: RequestContext, caller: Principal | undefined): Promise<unknown> => {
     if (ctx.service === 'sts') return handleSts(iam, ctx, caller, now());
+    if (ctx.service === 'iam') return handleIam(iam, ctx);
     if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, now());
     if (ctx.service === 'codedeploy') return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, now());
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, now());

@@ -59,9 +59,10 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
   const github = given.github && (await import('./github-run.js'));
   const side = github && given.github ? await github.connect(given.github, given, log) : undefined;
   if (github && side?.preview?.closing) {
-    await log.group(`Remove preview ${side.preview.name}`, () =>
+    const removal = await log.group(`Remove preview ${side.preview.name}`, () =>
       github.closePreview(ecs, ecr, given, side, log),
     );
+    if (removal) report.record('previewRemoval', removal);
     return undefined;
   }
   const inputs = github && side ? await github.resolveInputs(given, side, log) : given;

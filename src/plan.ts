@@ -1,5 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { checkPermissions, type PermissionCheck } from './aws/simulate.js';
 import { checkStrategyPlan } from './deploy/strategy.js';
 import { inputError, UserError } from './errors.js';
 import { planEcr, type EcrPlan } from './image/ecr/plan.js';
@@ -69,7 +70,17 @@ export async function preparePlan(
     host: ecrPlan?.repository.uri ? hostOf(ecrPlan.repository.uri) : undefined,
   };
   checkCompatibility(preview, source, services, { pushed, platforms }, log);
+  if (!inputs.taskDefinition.dryRun)
+    await checkPermissions(inputs.awsRegion, writesOf(services, previewService));
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
+}
+
+/** The writes every deploy makes: a revision, and each service updated (a preview's is created instead). */
+function writesOf(services: Service[], preview: PreviewPlan | undefined): PermissionCheck[] {
+  const updates = preview
+    ? []
+    : services.map((s) => ({ action: 'ecs:UpdateService', resource: s.serviceArn ?? '*' }));
+  return [{ action: 'ecs:RegisterTaskDefinition', resource: '*' }, ...updates];
 }
 
 async function assertServiceActive(

@@ -12,7 +12,7 @@ import type { GitHubSide } from './github-run.js';
 import { deleteImages, digestsIn } from './image/ecr/delete-images.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './report/log.js';
-import { renderPreviewComment } from './report/pr-comment.js';
+import { renderPreviewComment, type PreviewRemoved } from './report/pr-comment.js';
 
 /**
  * A closed pull request (merged or not): everything its preview made goes, in the order that lets each
@@ -25,9 +25,9 @@ export async function closePreview(
   inputs: Inputs,
   side: GitHubSide,
   log: Logger,
-): Promise<void> {
+): Promise<PreviewRemoved | undefined> {
   const preview = side.preview;
-  if (!preview) return;
+  if (!preview) return undefined;
   const { cluster } = inputs.deploy;
   const removed = new Removals(log);
   const existing = await describePreview(ecs, cluster, preview.name);
@@ -75,6 +75,7 @@ export async function closePreview(
       removed: removed.lines,
     }),
   );
+  return { service: preview.name, removed: removed.lines };
 }
 
 /** What the close removed: each logged as it goes (the log reads in order), all kept for the PR comment. */

@@ -116,9 +116,14 @@ async function deploy(
   return main;
 }
 
-/** What the sandbox refused the deployer, by action: empty when the documented policy was enough. */
+/**
+ * What the sandbox refused the deployer: empty when the documented policy was enough. The policy simulator is
+ * the exception: the documented policies leave it out on purpose, and the step skips its check when refused.
+ */
 const refusedSince = (since: number) =>
-  environment.aws.requests.slice(since).filter((r) => r.principal === deployer.arn && r.fault);
+  environment.aws.requests
+    .slice(since)
+    .filter((r) => r.principal === deployer.arn && r.fault && r.operation !== 'SimulatePrincipalPolicy');
 
 describe('each feature succeeds under exactly its documented policy', () => {
   it('push + deploy (roles passed, revision tagged, rollout watched)', async () => {
@@ -203,5 +208,35 @@ describe('a call outside the policy fails in one line naming the IAM action and 
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('iam:PassRole');
     expect(errors[0]).toContain(`arn:aws:iam::${ACCOUNT}:role/iam-nopass-task`);
+  }, 120_000);
+});
+
+describe('before any write, IAM is asked whether the writes are allowed', () => {
+  it('a principal without ecs:UpdateService that may simulate is stopped before registering anything', async () => {
+    await scene('iam-early');
+    const names = namesFor('iam-early');
+    const deployPolicy = policy('deploy', names);
+    const statements = [deployPolicy.Statement].flat().map((s) => ({
+      ...s,
+      ...(Array.isArray(s.Action) ? { Action: s.Action.filter((a) => a !== 'ecs:UpdateService') } : {}),
+    }));
+    const simulate = {
+      Effect: 'Allow' as const,
+      Action: 'iam:SimulatePrincipalPolicy',
+      Resource: deployer.arn,
+    };
+    holdTo([policy('push', names), { ...deployPolicy, Statement: [...statements, simulate] }]);
+    const since = environment.aws.requests.length;
+    const main = await deploy(
+      'iam-early',
+      {},
+      { containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', essential: true }] },
+    );
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/before any change/);
+    expect(errors[0]).toContain('ecs:UpdateService');
+    expect(errors[0]).toContain(deployer.arn);
+    expect(environment.aws.writes().filter((r) => environment.aws.requests.indexOf(r) >= since)).toEqual([]);
   }, 120_000);
 });

@@ -265,6 +265,12 @@ describe('closed', () => {
     expect(body).toContain('1 image(s) in web');
   });
 
+  it('says the same in the job summary', () => {
+    expect(main.summary).toContain(`### Preview \`${PREVIEW}\` removed`);
+    expect(main.summary).toContain(`- service ${PREVIEW} (scaled to 0 and deleted)`);
+    expect(main.summary).toContain('- 2 revision(s) of task definition family web-pr-7');
+  });
+
   it('leaves the template as it was', async () => {
     expect(await describe1('web')).toEqual(template);
   });
@@ -281,6 +287,7 @@ describe('closed', () => {
     expect(again.stdout).toContain(`Nothing was left of preview ${PREVIEW}`);
     expect(comments()).toHaveLength(1);
     expect(String(comments()[0]?.body)).toContain('Nothing was left to remove.');
+    expect(again.summary).toContain('Nothing was left to remove.');
   }, 120_000);
 });
 

@@ -4,6 +4,7 @@ import type { RunTaskResult } from '../deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
 import type { ScanGateResult } from '../image/ecr/scan.js';
 import type { PublishedImage } from '../image/stage.js';
+import type { PreviewRemoved } from './pr-comment.js';
 import type { RegisteredTaskDefinition, RenderedTaskDefinition } from '../taskdef/stage.js';
 
 /** What each stage returns, by stage: everything the outputs and the job summary are made of. */
@@ -18,6 +19,8 @@ export interface StageResults {
   deploy: DeployOutcome;
   /** When nothing was pushed: the image each updated container was given, for the summary. */
   containers: ContainerImage[];
+  /** A closed pull request's preview: what was removed (empty: nothing was left). */
+  previewRemoval: PreviewRemoved;
 }
 export type Stage = keyof StageResults;
 
@@ -76,6 +79,7 @@ const OUTPUTS: { [S in Stage]: (result: StageResults[S]) => Outputs } = {
   }),
   deploy: deployOutputs,
   containers: () => ({}),
+  previewRemoval: () => ({}),
 };
 
 /** Pure: the outputs a stage's result sets. */

@@ -111,4 +111,5 @@ export const everyStage: StageResults = {
     cleanup: { deregistered: [TD(4)], kept: [TD(7), TD(6), TD(5)], warnings: [] },
   }),
   containers: [{ container: 'web', image: 'nginx:1.27', digest: `sha256:${'c'.repeat(64)}` }],
+  previewRemoval: { service: 'web-pr-7', removed: ['service web-pr-7 (scaled to 0 and deleted)'] },
 };
