@@ -278,7 +278,8 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     if (ctx.service === 'elbv2')
       return handleElbv2(elbRegion(ctx.region), region(ctx.region), ctx.operation, ctx.body as never, now());
     // ECS checks a service's target groups against ELBv2 before it creates the service.
-    if (ctx.operation === 'CreateService') checkServiceTargetGroups(elbRegion(ctx.region), ctx.body);
+    if (ctx.operation === 'CreateService')
+      checkServiceTargetGroups(elbRegion(ctx.region), region(ctx.region), ctx.body);
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, now());
   };
   const route = async (ctx: RequestContext): Promise<unknown> => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { addRule } from '../../sandbox/elbv2/model.js';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { startEnvironment } from '../../sandbox/environment.js';
-import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
+import { callsOf, errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
@@ -236,6 +236,46 @@ describe('a priority taken between the read and the write', () => {
       code: 'PriorityInUse',
     });
     expect((await ruleFor(HOST(33)))?.Priority).toBe(String((stolen ?? 0) + 1));
+  }, 120_000);
+});
+
+describe('mistakes, found before any write', () => {
+  const writesOf = (main: StepResult) =>
+    callsOf(main, environment.aws.requests)
+      .filter((r) => r.write)
+      .map((r) => `${r.service}:${r.operation}`);
+
+  it('a listener that does not exist: one line naming preview-listener-arn, nothing created', async () => {
+    const missing = alb.listenerArn.replace(/\/[0-9a-f]+$/, '/0000000000000000');
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: 41 },
+      { ...previewInputs, image: `oci-layout:${layout}:v1`, 'preview-listener-arn': missing },
+    );
+    expect(main.code).toBe(1);
+    expect(errorLines(main)).toEqual([
+      `::error::Input 'preview-listener-arn' is '${missing}': no such listener (ListenerNotFound).`,
+    ]);
+    expect(writesOf(main)).toEqual([]);
+  }, 120_000);
+
+  it('a template service with no target group: one line naming it, nothing created', async () => {
+    await seedTemplate(ecs, 'plain', {});
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: 42 },
+      {
+        ...previewInputs,
+        service: 'plain',
+        image: `oci-layout:${layout}:v1`,
+        'preview-listener-arn': alb.listenerArn,
+      },
+    );
+    expect(main.code).toBe(1);
+    expect(errorLines(main)).toEqual([
+      "::error::Input 'preview-listener-arn' is set, but service 'plain' has no load balancer target group (loadBalancers with targetGroupArn, containerName, containerPort) for the preview to copy.",
+    ]);
+    expect(writesOf(main)).toEqual([]);
   }, 120_000);
 });
 

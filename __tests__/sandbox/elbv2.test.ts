@@ -14,6 +14,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { addRule } from '../../sandbox/elbv2/model.js';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
 import { checkAgainstModels } from '../../sandbox/model-check.js';
@@ -173,6 +174,36 @@ describe('ELBv2 sandbox over the real SDK', () => {
       );
       return health.TargetHealthDescriptions?.length === 0 ? true : undefined;
     });
+  });
+
+  it('ECS refuses a service whose target group is behind no load balancer, or is not ip for awsvpc', async () => {
+    const loose = (await elb.send(new CreateTargetGroupCommand(tgInput('loose')))).TargetGroups?.[0];
+    const instance = (
+      await elb.send(new CreateTargetGroupCommand({ ...tgInput('by-instance'), TargetType: 'instance' }))
+    ).TargetGroups?.[0];
+    const state = sandbox.state.elbv2();
+    const listener = state.listeners.get(seeded.listenerArn);
+    if (!listener || !instance?.TargetGroupArn) throw new Error('seed missing');
+    addRule(state, listener, {
+      priority: 40,
+      conditions: [{ Field: 'host-header', Values: ['i.example.com'] }],
+      actions: [{ Type: 'forward', TargetGroupArn: instance.TargetGroupArn }],
+      tags: [],
+    });
+    const seedWith = (targetGroupArn: string) =>
+      seedService(ecs, {
+        service: `bad-${targetGroupArn.slice(-4)}`,
+        loadBalancers: [
+          { targetGroupArn, containerName: `bad-${targetGroupArn.slice(-4)}`, containerPort: 80 },
+        ],
+      }).then(
+        () => 'created',
+        (e: unknown) => (e as Error).message,
+      );
+    expect(await seedWith(loose?.TargetGroupArn ?? '')).toMatch(/does not have an associated load balancer/);
+    expect(await seedWith(instance.TargetGroupArn)).toMatch(
+      /target type instance, which is incompatible with the awsvpc/,
+    );
   });
 
   it('answers within the ELBv2 model (botocore)', async () => {

@@ -2,6 +2,7 @@
 // the group, by the task's private IP (target type ip, awsvpc) and the container port. Health follows the
 // task: healthy once ECS counts it healthy, initial before, draining while it stops.
 import type { EcsState, Service, Task } from '../ecs/model.js';
+import { findTaskDefinition } from '../ecs/taskdefs.js';
 import { isHealthy } from '../ecs/tasks.js';
 import { invalidParameter } from '../http.js';
 import { loadBalancersOf, type ElbState } from './model.js';
@@ -89,17 +90,28 @@ export function targetHealth(
   return out;
 }
 
-/** CreateService's `loadBalancers`: each target group must exist and be behind a load balancer already. */
-export function checkServiceTargetGroups(elb: ElbState, body: Record<string, unknown>): void {
+/**
+ * CreateService's `loadBalancers`: each ELBv2 target group must exist, be behind a load balancer already,
+ * and be of target type ip for awsvpc tasks.
+ */
+export function checkServiceTargetGroups(elb: ElbState, ecs: EcsState, body: Record<string, unknown>): void {
   const entries = Array.isArray(body.loadBalancers) ? (body.loadBalancers as Record<string, unknown>[]) : [];
+  const td =
+    typeof body.taskDefinition === 'string' ? findTaskDefinition(ecs, body.taskDefinition) : undefined;
   for (const lb of entries) {
     const arn = lb.targetGroupArn;
-    if (typeof arn !== 'string') continue;
-    if (!elb.targetGroups.has(arn))
-      throw invalidParameter(`The target group with targetGroupArn ${arn} does not exist.`);
+    // Only ELBv2 ARNs are checked: CodeDeploy's blue/green tests name abstract groups (`arn:tg/web-blue`).
+    if (typeof arn !== 'string' || !arn.startsWith('arn:aws:elasticloadbalancing:')) continue;
+    const group = elb.targetGroups.get(arn);
+    if (!group) throw invalidParameter(`The target group with targetGroupArn ${arn} does not exist.`);
     if (loadBalancersOf(elb, arn).length === 0)
       throw invalidParameter(
         `The target group with targetGroupArn ${arn} does not have an associated load balancer.`,
+      );
+    // awsvpc tasks have their own address: only an ip target group can take them.
+    if (td?.input.networkMode === 'awsvpc' && group.settings.TargetType !== 'ip')
+      throw invalidParameter(
+        `The provided target group ${arn} has target type ${group.settings.TargetType}, which is incompatible with the awsvpc network mode specified in the task definition.`,
       );
   }
 }
