@@ -9,11 +9,11 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPolicyFiles } from '../../scripts/readme-policies.js';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { ACCOUNT } from '../../sandbox/iam.js';
 import type { PolicyDocument } from '../../sandbox/iam-policy.js';
-import { errorLines, ROOT, runAction, type StepResult } from '../../sandbox/runner.js';
+import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
+import { holdTo, namesFor, policy, refusedSince, without } from './iam-helpers.js';
 import {
   buildTinyImage,
   createRepositories,
@@ -22,7 +22,6 @@ import {
   waitSteady,
 } from '../../sandbox/seed.js';
 
-const files = await readPolicyFiles(ROOT);
 let environment: Environment;
 let ecs: ECSClient;
 let deployer: { accessKeyId: string; secretAccessKey: string; arn: string };
@@ -39,18 +38,7 @@ afterAll(async () => {
   await environment?.stop();
 });
 
-/** A docs/iam file with its placeholders filled; unknown placeholders stay (and so match nothing). */
-function policy(name: string, names: Record<string, string>): PolicyDocument {
-  const text = JSON.stringify(files.get(name));
-  if (text === undefined) throw new Error(`no docs/iam/${name}.json`);
-  const all: Record<string, string> = { REGION: 'us-east-1', ACCOUNT, ...names };
-  return JSON.parse(text.replace(/\b[A-Z][A-Z_]{2,}\b/g, (p) => all[p] ?? p)) as PolicyDocument;
-}
-
-function holdTo(policies: PolicyDocument[]): void {
-  environment.aws.iam.policies.delete(deployer.arn);
-  for (const p of policies) environment.aws.iam.attachPolicy(deployer.arn, p);
-}
+const hold = (policies: PolicyDocument[]) => holdTo(environment.aws, deployer.arn, policies);
 
 const asDeployer = () => ({
   ...environment.env,
@@ -78,15 +66,6 @@ async function taskDefinitionFile(family: string, extra: Record<string, unknown>
   );
   return file;
 }
-
-const namesFor = (service: string) => ({
-  CLUSTER: 'default',
-  SERVICE: service,
-  FAMILY: service,
-  REPOSITORY: service,
-  TASK_ROLE: `${service}-task`,
-  EXECUTION_ROLE: `${service}-execution`,
-});
 
 async function scene(service: string): Promise<void> {
   await seedService(ecs, { service, desiredCount: 1 });
@@ -116,23 +95,16 @@ async function deploy(
   return main;
 }
 
-/**
- * What the sandbox refused the deployer: empty when the documented policy was enough. The policy simulator is
- * the exception: the documented policies leave it out on purpose, and the step skips its check when refused.
- */
-const refusedSince = (since: number) =>
-  environment.aws.requests
-    .slice(since)
-    .filter((r) => r.principal === deployer.arn && r.fault && r.operation !== 'SimulatePrincipalPolicy');
+const refused = (since: number) => refusedSince(environment.aws, deployer.arn, since);
 
 describe('each feature succeeds under exactly its documented policy', () => {
   it('push + deploy (roles passed, revision tagged, rollout watched)', async () => {
     await scene('iam-deploy');
     const names = namesFor('iam-deploy');
-    holdTo([policy('push', names), policy('deploy', names)]);
+    hold([policy('push', names), policy('deploy', names)]);
     const since = environment.aws.requests.length;
     const main = await deploy('iam-deploy');
-    expect({ code: main.code, errors: errorLines(main), refused: refusedSince(since) }).toEqual({
+    expect({ code: main.code, errors: errorLines(main), refused: refused(since) }).toEqual({
       code: 0,
       errors: [],
       refused: [],
@@ -147,10 +119,10 @@ describe('each feature succeeds under exactly its documented policy', () => {
   it('one-off task (run-task) and revision cleanup (keep-revisions)', async () => {
     await scene('iam-tasks');
     const names = namesFor('iam-tasks');
-    holdTo(['push', 'deploy', 'run-task', 'keep-revisions'].map((f) => policy(f, names)));
+    hold(['push', 'deploy', 'run-task', 'keep-revisions'].map((f) => policy(f, names)));
     const since = environment.aws.requests.length;
     const main = await deploy('iam-tasks', { 'run-task': 'true', 'keep-revisions': '1' });
-    expect({ code: main.code, errors: errorLines(main), refused: refusedSince(since) }).toEqual({
+    expect({ code: main.code, errors: errorLines(main), refused: refused(since) }).toEqual({
       code: 0,
       errors: [],
       refused: [],
@@ -162,13 +134,13 @@ describe('each feature succeeds under exactly its documented policy', () => {
   it('rollback: a crashing revision is stopped with ROLLBACK', async () => {
     await scene('iam-undo');
     const names = namesFor('iam-undo');
-    holdTo(['push', 'deploy', 'rollback'].map((f) => policy(f, names)));
+    hold(['push', 'deploy', 'rollback'].map((f) => policy(f, names)));
     const since = environment.aws.requests.length;
     const crash = [{ name: 'app', image: 'x', essential: true, command: ['sh', '-c', 'exit 1'] }];
     const main = await deploy('iam-undo', {}, { containerDefinitions: crash });
     expect({
       state: main.outputs['rollout-state'],
-      refused: refusedSince(since),
+      refused: refused(since),
       errors: errorLines(main),
     }).toEqual({
       errors: [expect.stringMatching(/rolled .*back to iam-undo:1/)],
@@ -183,12 +155,7 @@ describe('a call outside the policy fails in one line naming the IAM action and 
   it('deploy without ecs:UpdateService', async () => {
     await scene('iam-denied');
     const names = namesFor('iam-denied');
-    const deployPolicy = policy('deploy', names);
-    const statements = [deployPolicy.Statement].flat().map((s) => ({
-      ...s,
-      ...(Array.isArray(s.Action) ? { Action: s.Action.filter((a) => a !== 'ecs:UpdateService') } : {}),
-    }));
-    holdTo([policy('push', names), { ...deployPolicy, Statement: statements }]);
+    hold([policy('push', names), without(policy('deploy', names), 'ecs:UpdateService')]);
     const main = await deploy('iam-denied');
     expect(main.code).toBe(1);
     const errors = errorLines(main);
@@ -201,7 +168,7 @@ describe('a call outside the policy fails in one line naming the IAM action and 
   it('deploy without iam:PassRole on the task role', async () => {
     await scene('iam-nopass');
     const names = { ...namesFor('iam-nopass'), TASK_ROLE: 'some-other-role' };
-    holdTo([policy('push', names), policy('deploy', names)]);
+    hold([policy('push', names), policy('deploy', names)]);
     const main = await deploy('iam-nopass');
     expect(main.code).toBe(1);
     const errors = errorLines(main);
@@ -215,17 +182,13 @@ describe('before any write, IAM is asked whether the writes are allowed', () => 
   it('a principal without ecs:UpdateService that may simulate is stopped before registering anything', async () => {
     await scene('iam-early');
     const names = namesFor('iam-early');
-    const deployPolicy = policy('deploy', names);
-    const statements = [deployPolicy.Statement].flat().map((s) => ({
-      ...s,
-      ...(Array.isArray(s.Action) ? { Action: s.Action.filter((a) => a !== 'ecs:UpdateService') } : {}),
-    }));
+    const deployPolicy = without(policy('deploy', names), 'ecs:UpdateService');
     const simulate = {
       Effect: 'Allow' as const,
       Action: 'iam:SimulatePrincipalPolicy',
       Resource: deployer.arn,
     };
-    holdTo([policy('push', names), { ...deployPolicy, Statement: [...statements, simulate] }]);
+    hold([policy('push', names), { ...deployPolicy, Statement: [deployPolicy.Statement, simulate].flat() }]);
     const since = environment.aws.requests.length;
     const main = await deploy(
       'iam-early',

@@ -176,6 +176,15 @@ describe('a preview behind the load balancer', () => {
     );
     expect(template.TargetGroups).toHaveLength(1);
   }, 120_000);
+
+  it('closed again: a success with no rule or target group to remove', async () => {
+    const { main: again } = await open(21, 'closed');
+    expect(ok(again)).toEqual({ code: 0, errors: [], warnings: [] });
+    expect(again.stdout).not.toMatch(/Removed (listener rule|target group)/);
+    expect(callsOf(again, environment.aws.requests).filter((r) => r.service === 'elbv2' && r.write)).toEqual(
+      [],
+    );
+  }, 120_000);
 });
 
 describe('two pull requests opened at once', () => {
