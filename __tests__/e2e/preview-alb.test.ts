@@ -268,6 +268,27 @@ describe('mistakes, found before any write', () => {
     expect(writesOf(main)).toEqual([]);
   }, 120_000);
 
+  it('a host longer than ELBv2 takes: one line naming preview-host, nothing created', async () => {
+    const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.pr-{number}.example.com`;
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: 43 },
+      {
+        ...previewInputs,
+        image: `oci-layout:${layout}:v1`,
+        'preview-listener-arn': alb.listenerArn,
+        'preview-host': long,
+      },
+    );
+    expect(main.code).toBe(1);
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^::error::Input 'preview-host' is 'a+.*': expected a host name of at most 128 characters/,
+    );
+    expect(writesOf(main)).toEqual([]);
+  }, 120_000);
+
   it('a template service with no target group: one line naming it, nothing created', async () => {
     await seedTemplate(ecs, 'plain', {});
     const { main } = await runOnPullRequest(
