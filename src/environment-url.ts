@@ -14,7 +14,7 @@ import type { GitHubSide } from './github-run.js';
 import type { Logger } from './report/log.js';
 
 /** The first target group any of the services registers with; undefined when none sits behind one. */
-export function targetGroupOf(services: Service[]): string | undefined {
+function targetGroupOf(services: Service[]): string | undefined {
   for (const s of services)
     for (const lb of s.loadBalancers ?? []) if (lb.targetGroupArn) return lb.targetGroupArn;
   return undefined;

@@ -1,14 +1,14 @@
-import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { DeployHooks, DeployOutcome, UpdatedService } from './deploy/stage.js';
 import {
   createPreviewService,
   describePreview,
   ecsName,
   previewFamily,
+  previewController,
   previewServiceInput,
   waitUntilDrained,
 } from './deploy/preview.js';
-import type { StartedTarget } from './deploy/update.js';
 import type { DeployInputs } from './inputs/deploy.js';
 import type { PreviewPlan } from './plan.js';
 import { UserError } from './errors.js';
@@ -137,7 +137,7 @@ export interface PreviewDeploy {
   /** As the deploy stage's strategy context wants it: the preview, or the template it will be made from. */
   described: Service[];
   /** Set while the preview does not exist: how to create it. */
-  create: ((arn: string) => Promise<StartedTarget>) | undefined;
+  create: NonNullable<DeployHooks['create']>[string] | undefined;
 }
 
 export async function planPreview(
@@ -183,7 +183,7 @@ export async function planPreview(
   const create =
     existing || !template
       ? undefined
-      : async (taskDefinitionArn: string) =>
+      : async (taskDefinitionArn: string, deploymentConfiguration: DeploymentConfiguration | undefined) =>
           createPreviewService(
             ecs,
             previewServiceInput({
@@ -191,12 +191,16 @@ export async function planPreview(
               template,
               name: preview.name,
               taskDefinitionArn,
+              deploymentConfiguration,
               desiredCount: inputs.deploy.desiredCount ?? settings.desiredCount,
               owner,
               ...(alb ? { loadBalancers: await alb.ensure(log) } : {}),
             }),
           );
-  return { plan, deploy, described: [existing ?? template].filter((s) => s !== undefined), create };
+  // A new preview is deployed as it will be created: with ECS's own controller (see previewServiceInput).
+  const described =
+    existing ?? (template && { ...template, deploymentController: previewController(template) });
+  return { plan, deploy, described: described ? [described] : [], create };
 }
 
 /** Creates the preview (when missing) and tells GitHub once every service was updated. */

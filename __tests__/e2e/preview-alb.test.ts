@@ -176,6 +176,15 @@ describe('a preview behind the load balancer', () => {
     );
     expect(template.TargetGroups).toHaveLength(1);
   }, 120_000);
+
+  it('closed again: a success with no rule or target group to remove', async () => {
+    const { main: again } = await open(21, 'closed');
+    expect(ok(again)).toEqual({ code: 0, errors: [], warnings: [] });
+    expect(again.stdout).not.toMatch(/Removed (listener rule|target group)/);
+    expect(callsOf(again, environment.aws.requests).filter((r) => r.service === 'elbv2' && r.write)).toEqual(
+      [],
+    );
+  }, 120_000);
 });
 
 describe('two pull requests opened at once', () => {
@@ -256,6 +265,27 @@ describe('mistakes, found before any write', () => {
     expect(errorLines(main)).toEqual([
       `::error::Input 'preview-listener-arn' is '${missing}': no such listener (ListenerNotFound).`,
     ]);
+    expect(writesOf(main)).toEqual([]);
+  }, 120_000);
+
+  it('a host longer than ELBv2 takes: one line naming preview-host, nothing created', async () => {
+    const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.pr-{number}.example.com`;
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: 43 },
+      {
+        ...previewInputs,
+        image: `oci-layout:${layout}:v1`,
+        'preview-listener-arn': alb.listenerArn,
+        'preview-host': long,
+      },
+    );
+    expect(main.code).toBe(1);
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^::error::Input 'preview-host' is 'a+.*': expected a host name of at most 128 characters/,
+    );
     expect(writesOf(main)).toEqual([]);
   }, 120_000);
 

@@ -73,6 +73,9 @@ function conditionsOf(params: Params): ElbCondition[] {
     const config = (c[field === 'host-header' ? 'HostHeaderConfig' : 'PathPatternConfig'] ?? {}) as Params;
     const values = strings(config, 'Values') ?? (Array.isArray(c.Values) ? c.Values.map(String) : []);
     if (values.length === 0) throw validation(`A '${field}' condition must have at least one value`);
+    const long = values.find((v) => v.length > 128);
+    if (long !== undefined)
+      throw validation(`The '${field}' condition value '${long}' is longer than 128 characters`);
     return { Field: field, Values: values };
   });
 }

@@ -94,7 +94,7 @@ export function newElbState(region: string): ElbState {
 
 const hexId = (): string => randomBytes(8).toString('hex');
 
-export function elbArn(region: string, resource: string): string {
+function elbArn(region: string, resource: string): string {
   return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:${resource}`;
 }
 

@@ -5,10 +5,10 @@ import type { ElbTag } from './model.js';
 
 export type Params = Record<string, QueryValue>;
 
-export const notFound = (code: string, what: string) => new AwsError(code, `One or more ${what} not found`);
+const notFound = (code: string, what: string) => new AwsError(code, `One or more ${what} not found`);
 export const validation = (message: string) => new AwsError('ValidationError', message);
 
-export function list(params: Params, name: string): QueryValue[] | undefined {
+function list(params: Params, name: string): QueryValue[] | undefined {
   const v = params[name];
   return Array.isArray(v) ? v : undefined;
 }

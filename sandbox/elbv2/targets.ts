@@ -8,7 +8,7 @@ import { invalidParameter } from '../http.js';
 import { loadBalancersOf, type ElbState } from './model.js';
 
 /** A task's private IPv4 address: stable per task, inside the sandbox VPC's 10.0.0.0/16. */
-export function taskIp(task: Task): string {
+function taskIp(task: Task): string {
   const a = parseInt(task.id.slice(0, 2), 16);
   const b = parseInt(task.id.slice(2, 4), 16);
   return `10.0.${a}.${Math.max(1, b)}`;

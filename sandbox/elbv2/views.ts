@@ -31,7 +31,7 @@ export function loadBalancerView(lb: LoadBalancer) {
 }
 
 /** A forward action as AWS shows it: the target group both as `TargetGroupArn` and in `ForwardConfig`. */
-export function actionView(action: ElbAction) {
+function actionView(action: ElbAction) {
   if (action.Type !== 'forward') return action;
   const groups = forwardedTo(action);
   return {

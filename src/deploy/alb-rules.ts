@@ -12,7 +12,7 @@ import type {
 
 /** ELBv2's limits: target group names, rule priorities. */
 const TG_NAME_LIMIT = 32;
-export const MAX_PRIORITY = 50_000;
+const MAX_PRIORITY = 50_000;
 
 /** The tag that says which pull request a preview's rule and target group belong to (as on the service). */
 export const PREVIEW_TAG = 'ecs-ship:preview';

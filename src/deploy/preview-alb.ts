@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LoadBalancer, Service } from '@aws-sdk/client-ecs';
 import { createElbv2Client } from '../aws/clients.js';
-import { accessDenied, classifyAwsError, isNamed } from '../aws/errors.js';
-import { UserError } from '../errors.js';
+import { accessDenied, classifyAwsError, describeAwsError, isNamed } from '../aws/errors.js';
+import { inputError, UserError } from '../errors.js';
 import { Poller } from '../poll/poller.js';
 import type { Logger } from '../report/log.js';
 import {
@@ -43,12 +43,26 @@ export interface PreviewAlbTarget {
   previewName: string;
 }
 
-/** A denied ELBv2 call as one line naming the IAM action; everything else as it came. */
+/** The refusals this module decides on itself (a missing group, a taken priority, a group still in use). */
+const HANDLED = [
+  'TargetGroupNotFoundException',
+  'ListenerNotFoundException',
+  'PriorityInUseException',
+  'ResourceInUseException',
+];
+
+/**
+ * A denied ELBv2 call as one line naming the IAM action; any other refusal (a host ELBv2 will not take, a
+ * quota) as one line saying what was being done; transient errors and the handled ones as they came.
+ */
 async function call<T>(doing: string, action: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (classifyAwsError(err) === 'denied') throw accessDenied(doing, `elasticloadbalancing:${action}`, err);
+    const kind = classifyAwsError(err);
+    if (kind === 'denied') throw accessDenied(doing, `elasticloadbalancing:${action}`, err);
+    if (kind === 'fatal' && !HANDLED.some((name) => isNamed(err, name)))
+      throw new UserError(`ELBv2 refused ${doing}: ${describeAwsError(err)}`);
     throw err;
   }
 }
@@ -100,6 +114,9 @@ async function ownRule(
   return undefined;
 }
 
+/** ELBv2's longest host-header condition value. */
+const HOST_LIMIT = 128;
+
 /** What the plan read (the listener, the template's target group), and `ensure` to make the rest. */
 export interface PreviewAlb {
   targetGroupName: string;
@@ -112,6 +129,12 @@ export interface PreviewAlb {
  * whose settings the preview's copies. A template without one is the user's mistake, named.
  */
 export async function planPreviewAlb(target: PreviewAlbTarget, template: Service): Promise<PreviewAlb> {
+  if (target.host.length > HOST_LIMIT)
+    throw inputError(
+      'preview-host',
+      target.host,
+      `a host name of at most ${HOST_LIMIT} characters once filled in (ELBv2's limit for a host-header value)`,
+    );
   const elb = await createElbv2Client(target.region);
   const { listenerArn } = target;
   try {

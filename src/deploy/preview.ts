@@ -6,6 +6,8 @@ import {
   DescribeServicesCommand,
   ListTaskDefinitionsCommand,
   UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type DeploymentController,
   type ECSClient,
   type LoadBalancer,
   type Service,
@@ -78,6 +80,16 @@ export async function waitUntilDrained(
   }
 }
 
+/**
+ * Pure: the preview's deployment controller: the template's when it is ECS's own, else ECS's. A CODE_DEPLOY
+ * deployment group (or an EXTERNAL controller) belongs to the template service and knows nothing of the
+ * preview, which ecs-ship then deploys as any ECS service.
+ */
+export function previewController(template: Service): DeploymentController | undefined {
+  const type = template.deploymentController?.type;
+  return type === undefined || type === 'ECS' ? template.deploymentController : { type: 'ECS' };
+}
+
 /** Pure: CreateService's input for a preview, cloned from the template service. */
 export function previewServiceInput(args: {
   cluster: string;
@@ -87,8 +99,12 @@ export function previewServiceInput(args: {
   desiredCount: number;
   owner: string;
   loadBalancers?: LoadBalancer[];
+  /** The strategy inputs applied to the template's; undefined = the template's. */
+  deploymentConfiguration?: DeploymentConfiguration | undefined;
 }) {
   const t = args.template;
+  const deploymentConfiguration = args.deploymentConfiguration ?? t.deploymentConfiguration;
+  const deploymentController = previewController(t);
   const ownTags = (t.tags ?? []).filter((tag) => tag.key !== PREVIEW_TAG && !tag.key?.startsWith('aws:'));
   const tags: Tag[] = [...ownTags, { key: PREVIEW_TAG, value: args.owner }];
   return {
@@ -104,8 +120,8 @@ export function previewServiceInput(args: {
         : {}),
     ...(t.platformVersion ? { platformVersion: t.platformVersion } : {}),
     ...(t.networkConfiguration ? { networkConfiguration: t.networkConfiguration } : {}),
-    ...(t.deploymentConfiguration ? { deploymentConfiguration: t.deploymentConfiguration } : {}),
-    ...(t.deploymentController ? { deploymentController: t.deploymentController } : {}),
+    ...(deploymentConfiguration ? { deploymentConfiguration } : {}),
+    ...(deploymentController ? { deploymentController } : {}),
     ...(args.loadBalancers && args.loadBalancers.length > 0 ? { loadBalancers: args.loadBalancers } : {}),
     ...(t.enableExecuteCommand ? { enableExecuteCommand: true } : {}),
     ...(t.propagateTags && t.propagateTags !== 'NONE' ? { propagateTags: t.propagateTags } : {}),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { digestsInUse, refIn } from '../../../src/deploy/preview-images.js';
-import { ecsName, previewFamily, previewServiceInput } from '../../../src/deploy/preview.js';
+import {
+  ecsName,
+  previewController,
+  previewFamily,
+  previewServiceInput,
+} from '../../../src/deploy/preview.js';
 import { clipDescription } from '../../../src/github/deployments.js';
 import { renderPreviewComment } from '../../../src/report/pr-comment.js';
 
@@ -56,6 +61,37 @@ describe('previewServiceInput', () => {
       { key: 'team', value: 'web' },
       { key: 'ecs-ship:preview', value: 'o/r/pull/7' },
     ]);
+  });
+});
+
+describe('the deployment controller and configuration of a new preview', () => {
+  it.each([
+    ['ECS stays ECS', { type: 'ECS' as const }, { type: 'ECS' }],
+    [
+      "CODE_DEPLOY becomes ECS (the deployment group is the template's)",
+      { type: 'CODE_DEPLOY' as const },
+      { type: 'ECS' },
+    ],
+    ['EXTERNAL becomes ECS', { type: 'EXTERNAL' as const }, { type: 'ECS' }],
+    ['none stays none', undefined, undefined],
+  ])('%s', (_, controller, expected) => {
+    expect(previewController({ deploymentController: controller })).toEqual(expected);
+  });
+
+  it("takes the strategy inputs' configuration over the template's", () => {
+    const base = { cluster: 'c', name: 'web-pr-7', taskDefinitionArn: 'td', desiredCount: 1, owner: 'o' };
+    const template = { deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 } };
+    expect(previewServiceInput({ ...base, template }).deploymentConfiguration).toEqual(
+      template.deploymentConfiguration,
+    );
+    const given = {
+      ...template.deploymentConfiguration,
+      strategy: 'BLUE_GREEN' as const,
+      bakeTimeInMinutes: 0,
+    };
+    expect(
+      previewServiceInput({ ...base, template, deploymentConfiguration: given }).deploymentConfiguration,
+    ).toEqual(given);
   });
 });
 
