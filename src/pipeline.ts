@@ -15,6 +15,7 @@ import { preparePlan, type Plan } from './plan.js';
 import { stepLog as log } from './report/log.js';
 import { RunReport } from './report/run-report.js';
 import { containersOf } from './taskdef/containers.js';
+import { policyForRun } from './permissions-of.js';
 import { dryRunStage, offlineDryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
 /**
@@ -74,6 +75,9 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     await log.group('Dry run', async () => {
       const pending = imageInputs && (await pendingImageUri(ecr, imageInputs, log, plan.ecr));
       report.record('dryRun', await dryRunStage(plan.taskDefinition, pending, log));
+      const needed = report.record('permissions', policyForRun(inputs, plan));
+      log.info(`IAM policy this run needs (${needed.features.join(', ')}; README "IAM permissions"):`);
+      for (const line of JSON.stringify(needed.policy, null, 2).split('\n')) log.info(line);
     });
     return undefined;
   }

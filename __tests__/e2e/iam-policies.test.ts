@@ -203,3 +203,43 @@ describe('before any write, IAM is asked whether the writes are allowed', () => 
     expect(environment.aws.writes().filter((r) => environment.aws.requests.indexOf(r) >= since)).toEqual([]);
   }, 120_000);
 });
+
+describe('dry-run: true prints the policy the inputs need', () => {
+  it('in the log and the summary; the real run then succeeds under exactly that policy', async () => {
+    await scene('iam-dry');
+    const inputs = {
+      image: 'iam-app:1',
+      repository: 'iam-dry',
+      tags: 'v1',
+      service: 'iam-dry',
+      'task-definition': await taskDefinitionFile('iam-dry'),
+      containers: 'app',
+      'run-task': 'true',
+      'keep-revisions': '1',
+      'poll-seconds': '0.5',
+    };
+    const { main: dry } = await runAction({
+      inputs: { ...inputs, 'dry-run': 'true' },
+      env: environment.env,
+      post: false,
+    });
+    expect({ code: dry.code, errors: errorLines(dry) }).toEqual({ code: 0, errors: [] });
+    const lines = dry.stdout.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('IAM policy this run needs'));
+    expect(lines[start]).toMatch(/push, deploy, rollback, run-task, keep-revisions/);
+    const end = lines.indexOf('}', start);
+    const printed = JSON.parse(lines.slice(start + 1, end + 1).join('\n')) as PolicyDocument;
+    expect(JSON.stringify(printed)).not.toMatch(/\b(REGION|ACCOUNT|CLUSTER|SERVICE|FAMILY|REPOSITORY)\b/);
+    expect(dry.summary).toContain('IAM policy this run needs');
+    expect(dry.summary).toContain(`arn:aws:ecs:us-east-1:${ACCOUNT}:service/default/iam-dry`);
+
+    hold([printed]);
+    const since = environment.aws.requests.length;
+    const { main } = await runAction({ inputs, env: asDeployer(), post: false });
+    expect({ code: main.code, errors: errorLines(main), refused: refused(since) }).toEqual({
+      code: 0,
+      errors: [],
+      refused: [],
+    });
+  }, 180_000);
+});

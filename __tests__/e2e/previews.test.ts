@@ -164,13 +164,37 @@ describe('opened', () => {
   });
 });
 
+const REVIEWER = 'ghp_reviewer0000000000000000000000000000';
+
+async function reviewerRequest(method: string, path: string, body?: unknown): Promise<unknown> {
+  environment.github.addToken(REVIEWER, { write: true, login: 'reviewer' });
+  const res = await fetch(`${environment.github.apiUrl}/repos/org/app${path}`, {
+    method,
+    headers: { authorization: `token ${REVIEWER}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+async function reviewerComment(body: string, number = PR): Promise<{ id: number; body: string }> {
+  return (await reviewerRequest('POST', `/issues/${number}/comments`, { body })) as {
+    id: number;
+    body: string;
+  };
+}
+
 describe('synchronize', () => {
   let main: StepResult;
   let headSha: string;
   let commentId: unknown;
 
+  let review: { id: number; body: string };
+
   beforeAll(async () => {
     commentId = comments()[0]?.id;
+    // A reviewer quotes our comment, marker and all: that comment is theirs, and stays as they wrote it.
+    review = await reviewerComment(`> ${String(comments()[0]?.body).split('\n').join('\n> ')}\n\nLooks good`);
     ({ main, headSha } = await runOnPullRequest(
       environment,
       { action: 'synchronize', number: PR },
@@ -199,9 +223,14 @@ describe('synchronize', () => {
     expect(statesOf(first)[0]).toBe('inactive'); // GitHub retires the one it replaced
   });
 
+  afterAll(async () => {
+    await reviewerRequest('DELETE', `/issues/comments/${review.id}`);
+  });
+
   it('edits the same comment: still one, now naming the new digest and revision', () => {
     const all = comments();
-    expect(all.map((c) => c.id)).toEqual([commentId]);
+    expect(all.map((c) => c.id)).toEqual([commentId, review.id]);
+    expect(all[1]?.body).toBe(review.body);
     const body = String(all[0]?.body);
     expect(body).toContain(digests.v2);
     expect(body).toContain(`web-pr-${PR}:2`);
@@ -293,6 +322,12 @@ describe('closed', () => {
 
 describe('closing a pull request that never had a preview', () => {
   it('is a success that says nothing was left, touches nothing, and never reads the image', async () => {
+    // Opened without a preview job; someone wrote about previews there, naming our marker mid-comment.
+    await environment.github.pullRequestEvent({ action: 'opened', number: 99 });
+    const note = await reviewerComment(
+      'Why no preview? I see `<!-- ecs-ship:preview web-pr-99 -->` in the docs',
+      99,
+    );
     const before = environment.aws.requests.length;
     const { main } = await runOnPullRequest(
       environment,
@@ -311,5 +346,9 @@ describe('closing a pull request that never had a preview', () => {
       .filter((r) => !/^(Describe|List|Get)/.test(r.operation));
     expect(writes).toEqual([]);
     expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    // Our comment is our own: the reviewer's stays as written.
+    const [theirs, ours] = environment.github.state.comments(99);
+    expect(theirs).toMatchObject({ id: note.id, body: note.body });
+    expect(String(ours?.body)).toContain('Nothing was left to remove.');
   }, 120_000);
 });

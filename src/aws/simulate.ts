@@ -14,7 +14,7 @@ export interface PermissionCheck {
 }
 
 /** `arn:aws:sts::A:assumed-role/NAME/SESSION` → `arn:aws:iam::A:role/NAME`: the policies are the role's. */
-export function policySourceArn(callerArn: string): string {
+function policySourceArn(callerArn: string): string {
   const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
   return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : callerArn;
 }

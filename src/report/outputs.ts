@@ -4,6 +4,7 @@ import type { RunTaskResult } from '../deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
 import type { ScanGateResult } from '../image/ecr/scan.js';
 import type { PublishedImage } from '../image/stage.js';
+import type { NeededPolicy } from '../permissions.js';
 import type { PreviewRemoved } from './pr-comment.js';
 import type { RegisteredTaskDefinition, RenderedTaskDefinition } from '../taskdef/stage.js';
 
@@ -15,6 +16,8 @@ export interface StageResults {
   register: RegisteredTaskDefinition;
   /** The dry run's render: the file, and whether a real run would register a new revision. */
   dryRun: RenderedTaskDefinition;
+  /** The dry run's IAM policy: what the inputs' features need. */
+  permissions: NeededPolicy;
   runTask: RunTaskResult;
   deploy: DeployOutcome;
   /** When nothing was pushed: the image each updated container was given, for the summary. */
@@ -73,6 +76,7 @@ const OUTPUTS: { [S in Stage]: (result: StageResults[S]) => Outputs } = {
     'task-definition': rendered.path,
     'task-definition-changed': String(rendered.changes.length > 0),
   }),
+  permissions: () => ({}),
   runTask: (runTask) => ({
     'run-task-arn': runTask.taskArn ?? '',
     'run-task-exit-code': runTaskExitCode(runTask),

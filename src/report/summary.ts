@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { renderDeploySection } from './deploy-section.js';
 import { renderDryRunSection } from './dry-run-section.js';
+import { renderPolicySection } from './policy-section.js';
 import { stepLog } from './log.js';
 import { code, escapeMarkdown } from './markdown.js';
 import type { StageResults } from './outputs.js';
@@ -40,6 +41,7 @@ function failureSection(failure: string): string {
 export function renderJobSummary(known: KnownResults, context: RunContext, failure?: string): string {
   const sections: string[] = [];
   if (known.dryRun) sections.push(renderDryRunSection(known.dryRun));
+  if (known.permissions) sections.push(renderPolicySection(known.permissions));
   if (known.scan) sections.push(renderScanSection(known.scan));
   if (known.register && known.deploy) {
     sections.push(

@@ -105,6 +105,13 @@ export const everyStage: StageResults = {
   render: rendered(),
   register: registered,
   dryRun: rendered(),
+  permissions: {
+    features: ['deploy'],
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'S', Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' }],
+    },
+  },
   runTask: runTask(),
   deploy: deployed([serviceOutcome('web', rollout())], {
     runTask: runTask(),
