@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDockerDaemon, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { SANDBOX_USER } from './iam.js';
+import type { PolicyDocument } from './iam-policy.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
@@ -17,6 +18,7 @@ export interface Environment {
   /**
    * Env vars for running the action against this: AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_ECR,
    * AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL_STS,
+   * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2,
    * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (SANDBOX_USER's), AWS_REGION=us-east-1, AWS_EC2_METADATA_DISABLED=true,
    * DOCKER_HOST (only with docker), DOCKER_CONFIG (always: logins never touch ~/.docker); with `github`
    * also the runner's GITHUB_* variables (GITHUB_API_URL …, GITHUB_EVENT_PATH of a push) and
@@ -43,6 +45,12 @@ export interface EnvironmentOptions {
    * fail with the findings: a sandbox kinder than AWS would let a test pass that real AWS fails. Default on.
    */
   modelCheck?: boolean;
+  /**
+   * Policy mode: the identity policies of the environment's own user (the keys in `env`); every call it
+   * signs is evaluated against them and refused with the AccessDenied each service sends. Roles get their
+   * own with `aws.iam.addRole(name, { policies })` or `aws.iam.attachPolicy(arn, policy)`.
+   */
+  policies?: PolicyDocument[];
 }
 
 const TOOLS: [string[], string][] = [
@@ -95,6 +103,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       ...(opts.durations === undefined ? {} : { durations: opts.durations }),
     });
     stops.push(() => aws.close());
+    for (const policy of opts.policies ?? []) aws.iam.attachPolicy(SANDBOX_USER.arn, policy);
     if (opts.modelCheck ?? true) {
       // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.
       stops.push(async () => {
@@ -117,6 +126,8 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       AWS_ENDPOINT_URL_ECR_PUBLIC: aws.endpoint,
       AWS_ENDPOINT_URL_CODEDEPLOY: aws.endpoint,
       AWS_ENDPOINT_URL_STS: aws.endpoint,
+      AWS_ENDPOINT_URL_IAM: aws.endpoint,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.endpoint,
       AWS_ACCESS_KEY_ID: SANDBOX_USER.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_USER.secretAccessKey,
       AWS_REGION: 'us-east-1',

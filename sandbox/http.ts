@@ -36,7 +36,7 @@ export function invalidParameter(message: string): AwsError {
   return new AwsError('InvalidParameterException', message);
 }
 
-export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy' | 'sts';
+export type Service = 'ecs' | 'ecr' | 'ecr-public' | 'codedeploy' | 'sts' | 'elbv2' | 'iam';
 
 /** The request as it arrived, for checking its SigV4 signature by signing it again (sigv4.ts). */
 export interface WireRequest {
@@ -70,7 +70,7 @@ const TARGET_PREFIXES: Record<string, Service> = {
 
 /**
  * Query services by their signing name (the credential scope's service) and API version: an unsigned
- * call (AssumeRoleWithWebIdentity) has no scope, so the version tells. ELBv2 is one more row.
+ * call (AssumeRoleWithWebIdentity) has no scope, so the version tells.
  */
 const QUERY_SERVICES: (QueryService & { service: Service; signingName: string })[] = [
   {
@@ -78,6 +78,18 @@ const QUERY_SERVICES: (QueryService & { service: Service; signingName: string })
     signingName: 'sts',
     version: '2011-06-15',
     xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  },
+  {
+    service: 'elbv2',
+    signingName: 'elasticloadbalancing',
+    version: '2015-12-01',
+    xmlns: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
+  },
+  {
+    service: 'iam',
+    signingName: 'iam',
+    version: '2010-05-08',
+    xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
   },
 ];
 

@@ -5,6 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { AwsError, type RequestContext } from './http.js';
 import { signatureMatches } from './sigv4.js';
 import type { TrustPolicy } from './trust.js';
+import {
+  deniedMessage,
+  evaluate,
+  statementsOf,
+  type AccessRequest,
+  type PolicyDocument,
+} from './iam-policy.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -59,6 +66,8 @@ export interface Principal {
 export interface AddRoleOptions {
   trustPolicy: TrustPolicy;
   allow?: string[];
+  /** Identity policies of the role, evaluated for every call its sessions sign (policy mode). */
+  policies?: PolicyDocument[];
   maxSessionDuration?: number;
 }
 
@@ -89,6 +98,12 @@ export class Iam {
   readonly oidcProviders = new Map<string, OidcProvider>();
   readonly sessions = new Map<string, Session>();
   /**
+   * Policy mode: identity policies by user or role ARN. A principal with any is held to them on every
+   * call (iam-policy.ts evaluates them, iam-resources.ts says what each call acts on); one without any may
+   * do anything, as before.
+   */
+  readonly policies = new Map<string, PolicyDocument[]>();
+  /**
    * Sandbox seconds a new session lasts, whatever DurationSeconds asked (undefined: as asked), so a test
    * can have keys expire in the middle of a rollout.
    */
@@ -112,6 +127,7 @@ export class Iam {
       maxSessionDuration: opts.maxSessionDuration ?? 3600,
     };
     this.roles.set(role.arn, role);
+    for (const policy of opts.policies ?? []) this.attachPolicy(role.arn, policy);
     return role;
   }
 
@@ -189,10 +205,33 @@ export class Iam {
       : { arn: user?.arn ?? '', accessKeyId: keyId };
   }
 
-  /** AccessDenied when the caller's role allows no pattern matching `service:Operation`. */
-  authorize(principal: Principal | undefined, action: string): void {
-    if (!principal?.role || principal.role.allow.some((p) => actionMatches(p, action))) return;
-    throw accessDeniedFor(principal.arn, action);
+  /** Attaches an identity policy to a user or role ARN; throws for what the sandbox cannot evaluate. */
+  attachPolicy(arn: string, policy: PolicyDocument): void {
+    statementsOf(policy);
+    this.policies.set(arn, [...(this.policies.get(arn) ?? []), policy]);
+  }
+
+  /** The identity policies that govern a principal: a session's are its role's. */
+  policiesOf(principal: Principal | undefined): PolicyDocument[] | undefined {
+    return principal ? this.policies.get(principal.role?.arn ?? principal.arn) : undefined;
+  }
+
+  /**
+   * AccessDenied when the caller's role allows no pattern matching `service:Operation`, or, in policy mode,
+   * when its policies do not allow one of the questions the call asks (`requests`).
+   */
+  authorize(principal: Principal | undefined, action: string, requests: AccessRequest[] = []): void {
+    // GetCallerIdentity needs no permission, in AWS as here.
+    if (action === 'sts:GetCallerIdentity') return;
+    if (principal?.role && !principal.role.allow.some((p) => actionMatches(p, action)))
+      throw accessDeniedFor(principal.arn, action);
+    const policies = this.policiesOf(principal);
+    if (!principal || !policies) return;
+    for (const request of requests) {
+      const decision = evaluate(policies, request);
+      if (decision !== 'allowed')
+        throw new AwsError('AccessDeniedException', deniedMessage(principal.arn, request, decision));
+    }
   }
 }
 

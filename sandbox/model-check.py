@@ -14,7 +14,7 @@ import os
 import sys
 
 MODEL_NAMES = {"ecs": "ecs", "ecr": "ecr", "ecr-public": "ecr-public", "codedeploy": "codedeploy",
-               "sts": "sts", "elbv2": "elbv2"}
+               "sts": "sts", "elbv2": "elbv2", "iam": "iam"}
 
 # Errors every AWS service may answer (auth, throttling, service faults), which models do not list per
 # operation: https://docs.aws.amazon.com/ (Common Errors).

@@ -55,6 +55,8 @@ export interface SeedOptions {
   desiredCount?: number;
   containers?: ContainerDefinition[];
   circuitBreaker?: boolean;
+  /** Behind a load balancer: `[{ targetGroupArn, containerName, containerPort }]` (elbv2/seed.ts). */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
 /**
@@ -92,6 +94,7 @@ export async function seedService(
       taskDefinition: taskDefinitionArn,
       desiredCount: options.desiredCount ?? 2,
       launchType: 'FARGATE',
+      ...(options.loadBalancers ? { loadBalancers: options.loadBalancers } : {}),
       // Real ECS requires it for awsvpc; the sandbox only stores it.
       networkConfiguration: {
         awsvpcConfiguration: { subnets: ['subnet-0sandbox'], assignPublicIp: 'DISABLED' },

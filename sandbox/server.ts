@@ -10,6 +10,9 @@ import { tickCodeDeploy } from './codedeploy-rollout.js';
 import { handleEcr, newEcrState, type EcrState } from './ecr.js';
 import { handleEcrPublic, newEcrPublicState, type EcrPublicState } from './ecr-public.js';
 import { handleEcs } from './ecs/api.js';
+import { handleElbv2 } from './elbv2/api.js';
+import { newElbState, type ElbState } from './elbv2/model.js';
+import { checkServiceTargetGroups } from './elbv2/targets.js';
 import { newEcsState, type EcsState, type Task } from './ecs/model.js';
 import { tickStandaloneTasks } from './ecs/runtask.js';
 import { tick } from './ecs/scheduler.js';
@@ -19,6 +22,8 @@ import { DEFAULT_DURATIONS, type Clock, type Durations } from './ecs/tasks.js';
 import { AwsError, closeServer, listen, toWire, type RequestContext, type Service } from './http.js';
 import type { AnswerRecord } from './model-check.js';
 import { accessDeniedFor, Iam, type Principal } from './iam.js';
+import { accessRequests } from './iam-resources.js';
+import { handleIam } from './iam-api.js';
 import { checkImage } from './images.js';
 import { handleSts } from './sts.js';
 import { missingAnswer, Outages, type Missing, type Outage } from './outages.js';
@@ -55,6 +60,8 @@ interface SandboxState {
   codeDeploy: CodeDeployState;
   /** Users, roles, OIDC providers and STS sessions: every call's signature is checked against them. */
   iam: Iam;
+  /** A region's load balancers, listeners, rules and target groups (elbv2/model.ts; seed with elbv2/seed.ts). */
+  elbv2(region?: string): ElbState;
   /** Each region is separate, as in AWS; created on first use. */
   region(name: string): EcsState;
   /** Every task the service ever started, stopped ones included, oldest first. */
@@ -70,7 +77,7 @@ function stateViews(
   ecs: EcsState,
   ecr: EcrState,
   region: (name: string) => EcsState,
-): Omit<SandboxState, 'ecrPublic' | 'codeDeploy' | 'iam'> {
+): Omit<SandboxState, 'ecrPublic' | 'codeDeploy' | 'iam' | 'elbv2'> {
   const findService = (name: string, cluster = 'default') => ecs.clusters.get(cluster)?.services.get(name);
   return {
     ecs,
@@ -99,7 +106,7 @@ function stateViews(
 
 export interface AwsSandbox {
   endpoint: string;
-  /** Every call in order; write = not Describe*, List*, Get* or BatchGet*. */
+  /** Every call in order; write = not Describe*, List*, Get*, BatchGet* or Simulate*. */
   requests: RequestLogEntry[];
   /**
    * What the sandbox's handlers answered (the wire body, or the error they raised; not the faults tests
@@ -150,13 +157,17 @@ export interface SandboxOptions {
   clock?: 'real' | 'manual';
 }
 
-const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet'];
+const READ_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet', 'Simulate'];
 
 function isWrite(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
-const iamAction = (ctx: RequestContext): string => `${ctx.service}:${ctx.operation}`;
+/** IAM's prefix for a service where it is not the sandbox's name for it. */
+const IAM_PREFIX: Partial<Record<Service, string>> = { elbv2: 'elasticloadbalancing' };
+
+const iamAction = (ctx: RequestContext): string =>
+  `${IAM_PREFIX[ctx.service] ?? ctx.service}:${ctx.operation}`;
 
 /** mulberry32: the same faults in the same order for the same calls, so a failing run can be replayed. */
 function seededRandom(seed: number): () => number {
@@ -178,6 +189,12 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   const region = (name: string): EcsState => {
     let s = regions.get(name);
     if (!s) regions.set(name, (s = newEcsState(name)));
+    return s;
+  };
+  const elbRegions = new Map<string, ElbState>();
+  const elbRegion = (name: string): ElbState => {
+    let s = elbRegions.get(name);
+    if (!s) elbRegions.set(name, (s = newElbState(name)));
     return s;
   };
   const ecr = newEcrState();
@@ -217,7 +234,13 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     answers: [],
     writes: () => requests.filter((r) => r.write),
     timeScale,
-    state: { ...stateViews(region('us-east-1'), ecr, region), ecrPublic, codeDeploy, iam },
+    state: {
+      ...stateViews(region('us-east-1'), ecr, region),
+      ecrPublic,
+      codeDeploy,
+      iam,
+      elbv2: (name = 'us-east-1') => elbRegion(name),
+    },
     iam,
     intercept: undefined,
     faults: undefined,
@@ -248,9 +271,15 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
   // What the sandbox answers when nothing is broken.
   const handle = async (ctx: RequestContext, caller: Principal | undefined): Promise<unknown> => {
     if (ctx.service === 'sts') return handleSts(iam, ctx, caller, now());
+    if (ctx.service === 'iam') return handleIam(iam, ctx);
     if (ctx.service === 'ecr-public') return handleEcrPublic(opts.registry, ecrPublic, ctx, now());
     if (ctx.service === 'codedeploy') return handleCodeDeploy(codeDeploy, region(ctx.region), ctx, now());
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, now());
+    if (ctx.service === 'elbv2')
+      return handleElbv2(elbRegion(ctx.region), region(ctx.region), ctx.operation, ctx.body as never, now());
+    // ECS checks a service's target groups against ELBv2 before it creates the service.
+    if (ctx.operation === 'CreateService')
+      checkServiceTargetGroups(elbRegion(ctx.region), region(ctx.region), ctx.body);
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, now());
   };
   const route = async (ctx: RequestContext): Promise<unknown> => {
@@ -267,7 +296,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     try {
       caller = await iam.authenticate(ctx, now());
       if (caller) entry.principal = caller.arn;
-      iam.authorize(caller, iamAction(ctx));
+      iam.authorize(caller, iamAction(ctx), accessRequests(ctx, { ecs: region(ctx.region), codeDeploy }));
     } catch (err) {
       if (err instanceof AwsError) entry.fault = err.code;
       throw err;

@@ -1,13 +1,15 @@
-import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
+import { unattachedNote } from './deploy/alb-rules.js';
 import type { DeployHooks, DeployOutcome, UpdatedService } from './deploy/stage.js';
 import {
   createPreviewService,
   describePreview,
   ecsName,
   previewFamily,
+  previewController,
   previewServiceInput,
+  waitUntilDrained,
 } from './deploy/preview.js';
-import type { StartedTarget } from './deploy/update.js';
 import type { DeployInputs } from './inputs/deploy.js';
 import type { PreviewPlan } from './plan.js';
 import { UserError } from './errors.js';
@@ -136,20 +138,27 @@ export interface PreviewDeploy {
   /** As the deploy stage's strategy context wants it: the preview, or the template it will be made from. */
   described: Service[];
   /** Set while the preview does not exist: how to create it. */
-  create: ((arn: string) => Promise<StartedTarget>) | undefined;
+  create: NonNullable<DeployHooks['create']>[string] | undefined;
 }
 
 export async function planPreview(
   ecs: ECSClient,
   inputs: Inputs,
   side: GitHubSide,
+  log: (line: string) => void,
 ): Promise<PreviewDeploy | undefined> {
   const preview = side.preview;
   const settings = inputs.github?.preview;
   if (!preview || !settings) return undefined;
   const { cluster } = inputs.deploy;
   const existing = await describePreview(ecs, cluster, preview.name);
+  const unattached = existing && settings.listenerArn && unattachedNote(existing.loadBalancers, preview.name);
+  if (unattached) log(unattached);
+  const { pollSeconds, timeoutMinutes } = inputs.deploy;
+  if (!existing) await waitUntilDrained(ecs, cluster, preview.name, { pollSeconds, timeoutMinutes, log });
   const template = await describePreview(ecs, cluster, inputs.deploy.service);
+  if (!existing && template)
+    log(`Service ${preview.name} does not exist: it is created from ${template.serviceName}`);
   const number = preview.number;
   const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };
   const deploy: DeployInputs = {
@@ -160,10 +169,26 @@ export async function planPreview(
     desiredCount: existing ? inputs.deploy.desiredCount : undefined,
   };
   const owner = `${side.run.repository}/pull/${number}`;
+  // A URL per preview (preview-listener-arn): its rule and target group, read now, made on create.
+  const alb =
+    !existing && template && settings.listenerArn && preview.host
+      ? await (
+          await import('./deploy/preview-alb.js')
+        ).planPreviewAlb(
+          {
+            region: inputs.awsRegion,
+            listenerArn: settings.listenerArn,
+            host: preview.host,
+            owner,
+            previewName: preview.name,
+          },
+          template,
+        )
+      : undefined;
   const create =
     existing || !template
       ? undefined
-      : (taskDefinitionArn: string) =>
+      : async (taskDefinitionArn: string, deploymentConfiguration: DeploymentConfiguration | undefined) =>
           createPreviewService(
             ecs,
             previewServiceInput({
@@ -171,11 +196,16 @@ export async function planPreview(
               template,
               name: preview.name,
               taskDefinitionArn,
+              deploymentConfiguration,
               desiredCount: inputs.deploy.desiredCount ?? settings.desiredCount,
               owner,
+              ...(alb ? { loadBalancers: await alb.ensure(log) } : {}),
             }),
           );
-  return { plan, deploy, described: [existing ?? template].filter((s) => s !== undefined), create };
+  // A new preview is deployed as it will be created: with ECS's own controller (see previewServiceInput).
+  const described =
+    existing ?? (template && { ...template, deploymentController: previewController(template) });
+  return { plan, deploy, described: described ? [described] : [], create };
 }
 
 /** Creates the preview (when missing) and tells GitHub once every service was updated. */

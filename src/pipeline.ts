@@ -15,6 +15,7 @@ import { preparePlan, type Plan } from './plan.js';
 import { stepLog as log } from './report/log.js';
 import { RunReport } from './report/run-report.js';
 import { containersOf } from './taskdef/containers.js';
+import { policyForRun } from './permissions-of.js';
 import { dryRunStage, offlineDryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
 /**
@@ -59,13 +60,14 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
   const github = given.github && (await import('./github-run.js'));
   const side = github && given.github ? await github.connect(given.github, given, log) : undefined;
   if (github && side?.preview?.closing) {
-    await log.group(`Remove preview ${side.preview.name}`, () =>
+    const removal = await log.group(`Remove preview ${side.preview.name}`, () =>
       github.closePreview(ecs, ecr, given, side, log),
     );
+    if (removal) report.record('previewRemoval', removal);
     return undefined;
   }
   const inputs = github && side ? await github.resolveInputs(given, side, log) : given;
-  const preview = github && side ? await github.planPreview(ecs, inputs, side) : undefined;
+  const preview = github && side ? await github.planPreview(ecs, inputs, side, log.info) : undefined;
   const plan = await log.group('Plan', () => preparePlan(ecs, inputs, log, ecr, preview?.plan));
   // Undefined when every container names its own image (`name=IMAGE`): nothing to push.
   const imageInputs = plan.image;
@@ -73,6 +75,9 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     await log.group('Dry run', async () => {
       const pending = imageInputs && (await pendingImageUri(ecr, imageInputs, log, plan.ecr));
       report.record('dryRun', await dryRunStage(plan.taskDefinition, pending, log));
+      const needed = report.record('permissions', policyForRun(inputs, plan));
+      log.info(`IAM policy this run needs (${needed.features.join(', ')}; README "IAM permissions"):`);
+      for (const line of JSON.stringify(needed.policy, null, 2).split('\n')) log.info(line);
     });
     return undefined;
   }
@@ -89,10 +94,17 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
     runTaskContainer: plan.runTaskContainer,
   };
   const deployInputs = preview?.deploy ?? inputs.deploy;
-  const runTask = await runTaskStage(ecs, deployInputs, revision, log);
+  // A preview not created yet runs its one-off task where it will run: on the template's network.
+  const runTaskFrom = preview && !preview.plan.existing ? inputs.deploy : deployInputs;
+  const runTask = await runTaskStage(ecs, runTaskFrom, revision, log);
   if (runTask) report.record('runTask', runTask);
   const strategy = { inputs: inputs.strategy, described: preview?.described ?? plan.services };
   const shown = { digest: image?.digest ?? '', revision: revisionName(registered.arn) };
+  // No environment-url and a service behind a load balancer: the deployment's URL is the load balancer's.
+  if (side && !side.preview && !side.environmentUrl && plan.services.some((s) => s.loadBalancers?.length)) {
+    const { useLoadBalancerUrl } = await import('./environment-url.js');
+    await useLoadBalancerUrl(side, plan.services, inputs.awsRegion, log);
+  }
   const hooks =
     github && side
       ? github.deployHooks(side, {

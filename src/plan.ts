@@ -1,5 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { checkPermissions, type PermissionCheck } from './aws/simulate.js';
 import { checkStrategyPlan } from './deploy/strategy.js';
 import { inputError, UserError } from './errors.js';
 import { planEcr, type EcrPlan } from './image/ecr/plan.js';
@@ -69,7 +70,28 @@ export async function preparePlan(
     host: ecrPlan?.repository.uri ? hostOf(ecrPlan.repository.uri) : undefined,
   };
   checkCompatibility(preview, source, services, { pushed, platforms }, log);
+  if (!inputs.taskDefinition.dryRun)
+    await checkPermissions(inputs.awsRegion, writesOf(services, inputs, previewService));
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
+}
+
+/**
+ * The writes every deploy makes: a revision, and each service updated — through CodeDeploy's deployment
+ * group for a CODE_DEPLOY service; a preview's service is created instead.
+ */
+function writesOf(services: Service[], inputs: Inputs, preview: PreviewPlan | undefined): PermissionCheck[] {
+  const codeDeploy = inputs.strategy?.codeDeploy;
+  const updates = preview
+    ? []
+    : services.map((s) => {
+        if (s.deploymentController?.type !== 'CODE_DEPLOY')
+          return { action: 'ecs:UpdateService', resource: s.serviceArn ?? '*' };
+        const account = /^arn:[^:]+:ecs:[^:]*:(\d{12}):/.exec(s.serviceArn ?? '')?.[1] ?? '*';
+        const group = codeDeploy ? `${codeDeploy.application}/${codeDeploy.deploymentGroup}` : '*';
+        const resource = `arn:aws:codedeploy:${inputs.awsRegion}:${account}:deploymentgroup:${group}`;
+        return { action: 'codedeploy:CreateDeployment', resource };
+      });
+  return [{ action: 'ecs:RegisterTaskDefinition', resource: '*' }, ...updates];
 }
 
 async function assertServiceActive(

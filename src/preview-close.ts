@@ -7,15 +7,16 @@ import {
   previewFamily,
   removePreviewFamily,
 } from './deploy/preview.js';
+import { imagesSafeToDelete } from './deploy/preview-images.js';
 import type { GitHubSide } from './github-run.js';
 import { deleteImages, digestsIn } from './image/ecr/delete-images.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './report/log.js';
-import { renderPreviewComment } from './report/pr-comment.js';
+import { renderPreviewComment, type PreviewRemoved } from './report/pr-comment.js';
 
 /**
  * A closed pull request (merged or not): everything its preview made goes, in the order that lets each
- * removal succeed (the service before its family), then GitHub hears of it: every deployment of the
+ * removal succeed (the service before its rule, target group and family), then GitHub hears of it: every deployment of the
  * environment `inactive`, the comment "removed". Nothing there (closed twice, never previewed) is a success.
  */
 export async function closePreview(
@@ -24,11 +25,11 @@ export async function closePreview(
   inputs: Inputs,
   side: GitHubSide,
   log: Logger,
-): Promise<void> {
+): Promise<PreviewRemoved | undefined> {
   const preview = side.preview;
-  if (!preview) return;
+  if (!preview) return undefined;
   const { cluster } = inputs.deploy;
-  const removed: string[] = [];
+  const removed = new Removals(log);
   const existing = await describePreview(ecs, cluster, preview.name);
   // The family from the preview's own revision, else from the template's (the preview may be gone).
   const template = existing ? undefined : await describePreview(ecs, cluster, inputs.deploy.service);
@@ -38,24 +39,55 @@ export async function closePreview(
   if (await deletePreviewService(ecs, cluster, preview.name)) {
     removed.push(`service ${preview.name} (scaled to 0 and deleted)`);
   }
+  const listenerArn = inputs.github?.preview?.listenerArn;
+  if (listenerArn) {
+    const { removePreviewAlb } = await import('./deploy/preview-alb.js');
+    const owner = `${side.run.repository}/pull/${preview.number}`;
+    const target = { region: inputs.awsRegion, listenerArn, owner, previewName: preview.name };
+    removed.push(...(await removePreviewAlb(target, inputs.deploy, log)));
+  }
   if (family) {
     const fam = await removePreviewFamily(ecs, family);
     removed.push(...fam.removed);
     for (const w of fam.warnings) log.warning(w);
     const repository = inputs.image?.repository;
     if (inputs.github?.preview?.deleteImages && repository) {
-      const images = await deleteImages(ecr, repository, digestsIn(fam.images, repository));
+      const digests = digestsIn(fam.images, repository);
+      const safe = await imagesSafeToDelete(ecs, ecr, { cluster, repository, digests, family });
+      if (safe.warning) log.warning(safe.warning);
+      for (const d of safe.kept)
+        log.info(`Kept image ${d} in ${repository}: a service of the cluster runs it`);
+      const images = await deleteImages(ecr, repository, safe.deletable);
       if (images.deleted.length > 0) removed.push(`${images.deleted.length} image(s) in ${repository}`);
       for (const w of images.warnings) log.warning(w);
     }
   }
   const deactivated = await side.report.deactivate(`Preview ${preview.name} removed`);
   if (deactivated > 0)
-    removed.push(`${deactivated} GitHub deployment(s) of ${side.environment} marked inactive`);
+    removed.push(`the GitHub deployments of ${side.environment} (${deactivated} marked inactive)`);
 
-  for (const line of removed) log.info(`Removed ${line}`);
-  if (removed.length === 0) log.info(`Nothing was left of preview ${preview.name}: nothing to remove`);
+  if (removed.lines.length === 0) log.info(`Nothing was left of preview ${preview.name}: nothing to remove`);
   await side.report.comment(
-    renderPreviewComment({ kind: 'removed', service: preview.name, runUrl: side.run.runUrl, removed }),
+    renderPreviewComment({
+      kind: 'removed',
+      service: preview.name,
+      runUrl: side.run.runUrl,
+      removed: removed.lines,
+    }),
   );
+  return { service: preview.name, removed: removed.lines };
+}
+
+/** What the close removed: each logged as it goes (the log reads in order), all kept for the PR comment. */
+class Removals {
+  readonly lines: string[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  push(...lines: string[]): void {
+    for (const line of lines) {
+      this.lines.push(line);
+      this.log.info(`Removed ${line}`);
+    }
+  }
 }

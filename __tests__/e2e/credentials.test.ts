@@ -215,7 +215,8 @@ describe('refusals name the fix, in one line, before any write', () => {
 });
 
 describe('an assumed role without a permission', () => {
-  it('names the IAM action and the role', async () => {
+  it('names the IAM action and the role before any write (IAM policy simulator)', async () => {
+    const since = environment.aws.requests.length;
     const { main } = await deploy('no-update', {
       containers: 'no-update=public.ecr.aws/nginx/nginx:1.27',
       'role-to-assume': 'arn:aws:iam::123456789012:role/no-update',
@@ -223,6 +224,11 @@ describe('an assumed role without a permission', () => {
     const errors = errorLines(main);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/allow ecs:UpdateService/);
-    expect(errors[0]).toContain('assumed-role/no-update/');
+    expect(errors[0]).toContain('arn:aws:iam::123456789012:role/no-update');
+    expect(errors[0]).toMatch(/before any change/);
+    const writes = environment.aws.requests
+      .slice(since)
+      .filter((r) => r.write && r.service !== 'sts' && r.principal?.includes('assumed-role/no-update/'));
+    expect(writes.map((r) => r.operation)).toEqual([]);
   }, 60_000);
 });

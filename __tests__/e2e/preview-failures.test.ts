@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEnvironment } from '../../sandbox/environment.js';
+import { GitHubError } from '../../sandbox/github/http.js';
 import { errorLines } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
 import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
@@ -105,5 +106,48 @@ describe("a fork's pull request (a token that may not write)", () => {
     expect(main.stdout).toContain(`Removed service api-pr-${PR}`);
     const out = await ecs.send(new DescribeServicesCommand({ services: [`api-pr-${PR}`] }));
     expect(out.services?.[0]?.status).not.toBe('ACTIVE');
+  }, 120_000);
+});
+
+describe('a new preview with a one-off task (run-task)', () => {
+  const PR = 10;
+
+  it("runs it where the preview will run (the template's network), then creates the preview", async () => {
+    const { main } = await runOnPullRequest(
+      environment,
+      { action: 'opened', number: PR },
+      { ...inputs(), 'run-task': '["sh", "-c", "exit 0"]' },
+    );
+    expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
+    expect(main.outputs['run-task-exit-code']).toBe('0');
+    expect(main.stdout).toContain('(launch type FARGATE)');
+    const out = await ecs.send(new DescribeServicesCommand({ services: [`api-pr-${PR}`] }));
+    expect(out.services?.[0]).toMatchObject({ status: 'ACTIVE', runningCount: 1 });
+  }, 120_000);
+});
+
+describe('GitHub answering 502 once', () => {
+  const PR = 11;
+
+  it('is asked again: the deployment, its statuses and the comment are all there', async () => {
+    let failed = 0;
+    environment.github.intercept = (entry) =>
+      entry.method === 'POST' && /\/deployments$/.test(entry.path) && failed++ === 0
+        ? new GitHubError(502, 'Server Error')
+        : undefined;
+    try {
+      const { main } = await runOnPullRequest(environment, { action: 'opened', number: PR }, inputs());
+      expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
+        code: 0,
+        errors: [],
+        warnings: [],
+      });
+    } finally {
+      environment.github.intercept = undefined;
+    }
+    expect(failed).toBeGreaterThan(1);
+    const [d] = environment.github.state.deployments({ environment: `api-pr-${PR}` });
+    expect((d?.statuses as Array<{ state: string }>).map((s) => s.state)).toEqual(['success', 'in_progress']);
+    expect(environment.github.state.comments(PR)).toHaveLength(1);
   }, 120_000);
 });

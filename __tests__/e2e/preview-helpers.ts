@@ -1,6 +1,9 @@
 import {
   CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
   type CreateServiceCommandInput,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
@@ -61,6 +64,28 @@ export async function seedTemplate(
   );
   await waitSteady(ecs, service);
   return arn;
+}
+
+/** Points `service` at a new revision of its family running `image` (as another deploy would), and waits. */
+export async function runImage(ecs: ECSClient, service: string, image: string): Promise<void> {
+  const current = await ecs.send(new DescribeServicesCommand({ services: [service] }));
+  const td = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: current.services?.[0]?.taskDefinition }),
+  );
+  const t = td.taskDefinition;
+  const registered = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: t?.family,
+      requiresCompatibilities: t?.requiresCompatibilities,
+      networkMode: t?.networkMode,
+      cpu: t?.cpu,
+      memory: t?.memory,
+      containerDefinitions: (t?.containerDefinitions ?? []).map((c) => ({ ...c, image })),
+    }),
+  );
+  const taskDefinition = registered.taskDefinition?.taskDefinitionArn;
+  await ecs.send(new UpdateServiceCommand({ service, taskDefinition }));
+  await waitSteady(ecs, service);
 }
 
 /** Runs the bundle as the runner does for a `pull_request` event of PR `number`. */

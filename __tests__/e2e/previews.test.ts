@@ -7,7 +7,13 @@ import { startEnvironment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { callsOf, errorLines, type StepResult } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  runImage,
+  runOnPullRequest,
+  seedTemplate,
+  warnings,
+  type PreviewEnvironment,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /** A pull request's preview through its life (opened, synchronize, closed twice), as the runner runs the bundle. */
@@ -17,6 +23,8 @@ let ecs: ECSClient;
 let layouts: { v1: string; v2: string };
 let digests: { v1: string; v2: string };
 let templateArn: string;
+/** What the `opened` run pushed, by digest. */
+let firstImage: string;
 
 const PR = 7;
 const PREVIEW = `web-pr-${PR}`;
@@ -81,6 +89,7 @@ describe('opened', () => {
       { action: 'opened', number: PR },
       inputs(layouts.v1, 'v1'),
     ));
+    firstImage = main.outputs['image-uri'] ?? '';
   }, 120_000);
 
   it('deploys the preview and rolls it out', () => {
@@ -155,13 +164,37 @@ describe('opened', () => {
   });
 });
 
+const REVIEWER = 'ghp_reviewer0000000000000000000000000000';
+
+async function reviewerRequest(method: string, path: string, body?: unknown): Promise<unknown> {
+  environment.github.addToken(REVIEWER, { write: true, login: 'reviewer' });
+  const res = await fetch(`${environment.github.apiUrl}/repos/org/app${path}`, {
+    method,
+    headers: { authorization: `token ${REVIEWER}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+async function reviewerComment(body: string, number = PR): Promise<{ id: number; body: string }> {
+  return (await reviewerRequest('POST', `/issues/${number}/comments`, { body })) as {
+    id: number;
+    body: string;
+  };
+}
+
 describe('synchronize', () => {
   let main: StepResult;
   let headSha: string;
   let commentId: unknown;
 
+  let review: { id: number; body: string };
+
   beforeAll(async () => {
     commentId = comments()[0]?.id;
+    // A reviewer quotes our comment, marker and all: that comment is theirs, and stays as they wrote it.
+    review = await reviewerComment(`> ${String(comments()[0]?.body).split('\n').join('\n> ')}\n\nLooks good`);
     ({ main, headSha } = await runOnPullRequest(
       environment,
       { action: 'synchronize', number: PR },
@@ -190,9 +223,14 @@ describe('synchronize', () => {
     expect(statesOf(first)[0]).toBe('inactive'); // GitHub retires the one it replaced
   });
 
+  afterAll(async () => {
+    await reviewerRequest('DELETE', `/issues/comments/${review.id}`);
+  });
+
   it('edits the same comment: still one, now naming the new digest and revision', () => {
     const all = comments();
-    expect(all.map((c) => c.id)).toEqual([commentId]);
+    expect(all.map((c) => c.id)).toEqual([commentId, review.id]);
+    expect(all[1]?.body).toBe(review.body);
     const body = String(all[0]?.body);
     expect(body).toContain(digests.v2);
     expect(body).toContain(`web-pr-${PR}:2`);
@@ -206,6 +244,8 @@ describe('closed', () => {
   let template: Service | undefined;
 
   beforeAll(async () => {
+    // The PR merged and its first image went to the main service: that image must survive the cleanup.
+    await runImage(ecs, 'web', firstImage);
     template = await describe1('web');
     ({ main } = await runOnPullRequest(
       environment,
@@ -235,12 +275,13 @@ describe('closed', () => {
   it("deregisters and deletes the preview's family, and only it", () => {
     const family = environment.aws.state.taskDefinitions(PREVIEW);
     expect(family.map((td) => td.status)).toEqual(['DELETE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
-    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE']);
+    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE', 'ACTIVE']);
   });
 
-  it("deletes the preview's images", async () => {
-    expect(await registryDigest(environment.registry, 'web', digests.v1)).toBeNull();
+  it("deletes the preview's images, but not one the main service runs", async () => {
     expect(await registryDigest(environment.registry, 'web', digests.v2)).toBeNull();
+    expect(await registryDigest(environment.registry, 'web', digests.v1)).toBe(digests.v1);
+    expect(main.stdout).toContain(`Kept image ${digests.v1} in web: a service of the cluster runs it`);
   });
 
   it('marks every deployment inactive and says removed in the one comment', () => {
@@ -250,7 +291,13 @@ describe('closed', () => {
     const body = String(comments()[0]?.body);
     expect(body).toContain(`Preview \`${PREVIEW}\` removed`);
     expect(body).toContain(`service ${PREVIEW}`);
-    expect(body).toContain('2 image(s) in web');
+    expect(body).toContain('1 image(s) in web');
+  });
+
+  it('says the same in the job summary', () => {
+    expect(main.summary).toContain(`### Preview \`${PREVIEW}\` removed`);
+    expect(main.summary).toContain(`- service ${PREVIEW} (scaled to 0 and deleted)`);
+    expect(main.summary).toContain('- 2 revision(s) of task definition family web-pr-7');
   });
 
   it('leaves the template as it was', async () => {
@@ -269,16 +316,24 @@ describe('closed', () => {
     expect(again.stdout).toContain(`Nothing was left of preview ${PREVIEW}`);
     expect(comments()).toHaveLength(1);
     expect(String(comments()[0]?.body)).toContain('Nothing was left to remove.');
+    expect(again.summary).toContain('Nothing was left to remove.');
   }, 120_000);
 });
 
 describe('closing a pull request that never had a preview', () => {
-  it('is a success that says nothing was left, and touches nothing', async () => {
+  it('is a success that says nothing was left, touches nothing, and never reads the image', async () => {
+    // Opened without a preview job; someone wrote about previews there, naming our marker mid-comment.
+    await environment.github.pullRequestEvent({ action: 'opened', number: 99 });
+    const note = await reviewerComment(
+      'Why no preview? I see `<!-- ecs-ship:preview web-pr-99 -->` in the docs',
+      99,
+    );
     const before = environment.aws.requests.length;
     const { main } = await runOnPullRequest(
       environment,
       { action: 'closed', number: 99 },
-      inputs(layouts.v1, 'v1'),
+      // As the README's workflow has it: on `closed` nothing is built, and the image is not read.
+      { ...inputs(layouts.v1, 'v1'), image: 'my-app:never-built' },
     );
     expect({ code: main.code, errors: errorLines(main), warnings: warnings(main.stdout) }).toEqual({
       code: 0,
@@ -290,6 +345,10 @@ describe('closing a pull request that never had a preview', () => {
       .slice(before)
       .filter((r) => !/^(Describe|List|Get)/.test(r.operation));
     expect(writes).toEqual([]);
-    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE']);
+    expect(environment.aws.state.taskDefinitions('web').map((td) => td.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    // Our comment is our own: the reviewer's stays as written.
+    const [theirs, ours] = environment.github.state.comments(99);
+    expect(theirs).toMatchObject({ id: note.id, body: note.body });
+    expect(String(ours?.body)).toContain('Nothing was left to remove.');
   }, 120_000);
 });

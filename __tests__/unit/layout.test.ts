@@ -130,10 +130,10 @@ describe('src/', () => {
     expect(loaded.filter((m) => /^@(aws-sdk|smithy|actions)\//.test(m))).toEqual([]);
   });
 
-  it('a plain deploy never loads the CodeDeploy or ECR Public SDK', () => {
+  it('a plain deploy never loads the CodeDeploy, ECR Public or IAM SDK up front', () => {
     const loaded = [...staticClosure(graph, 'pipeline.ts')];
     expect(loaded).toContain('@aws-sdk/client-ecs');
-    expect(loaded.filter((m) => /^@aws-sdk\/client-(codedeploy|ecr-public)$/.test(m))).toEqual([]);
+    expect(loaded.filter((m) => /^@aws-sdk\/client-(codedeploy|ecr-public|iam)$/.test(m))).toEqual([]);
   });
 
   it('a deploy without `environment` or `preview` never loads @actions/github', () => {

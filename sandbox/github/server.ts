@@ -113,19 +113,21 @@ export async function startGitHubSandbox(opts: GitHubSandboxOptions = {}): Promi
   };
   /** `checked`: the commit the run's own check sits on (a PR's head, else the pushed commit). */
   const writeEvent = async (payload: Record<string, unknown>, checked: string, fork = false) => {
-    eventPath = join(eventDir, `event-${++eventCount}.json`);
-    await writeFile(eventPath, JSON.stringify(payload, null, 2));
+    // Its own path, kept past the await: two events written at once (two runs at once) stay two.
+    const path = join(eventDir, `event-${++eventCount}.json`);
+    eventPath = path;
+    await writeFile(path, JSON.stringify(payload, null, 2));
     // The running job is a check on its commit, pending until it ends: GitHub counts it as a context.
     check(checked, github.run.job, 'pending');
     const token = fork ? github.readOnlyToken : github.token;
-    const env = { ...runEnv(github.run, { apiUrl: url, serverUrl }), GITHUB_EVENT_PATH: eventPath };
+    const env = { ...runEnv(github.run, { apiUrl: url, serverUrl }), GITHUB_EVENT_PATH: path };
     const envFor = (base: Record<string, string>) => {
       const merged: Record<string, string> = { ...base, ...env };
       if (fork)
         for (const k of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN']) delete merged[k];
       return merged;
     };
-    return { path: eventPath, payload, env, token, envFor };
+    return { path, payload, env, token, envFor };
   };
   const actor = () => ({ login: github.run.actor, id: userId(github.run.actor), type: 'User' as const });
 

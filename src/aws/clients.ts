@@ -1,6 +1,7 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { STSClient } from '@aws-sdk/client-sts';
 // ncc inlines the JSON, so the user agent follows a version bump without anyone editing this file.
@@ -145,6 +146,12 @@ export async function createEcrPublicClient(): Promise<ECRPUBLICClient> {
 export async function createCodeDeployClient(region: string): Promise<CodeDeployClient> {
   const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
   return withCallContext(new CodeDeployClient(clientConfig(region)));
+}
+
+/** Only previews behind a load balancer and an environment URL taken from one need it. */
+export async function createElbv2Client(region: string): Promise<ElasticLoadBalancingV2Client> {
+  const { ElasticLoadBalancingV2Client } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  return withCallContext(new ElasticLoadBalancingV2Client(clientConfig(region)));
 }
 
 /** STS, to assume `role-to-assume`: with the environment's credentials (AssumeRole) or none (web identity). */

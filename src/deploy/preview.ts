@@ -6,6 +6,8 @@ import {
   DescribeServicesCommand,
   ListTaskDefinitionsCommand,
   UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type DeploymentController,
   type ECSClient,
   type LoadBalancer,
   type Service,
@@ -13,6 +15,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { UserError } from '../errors.js';
+import { Poller, waitOptions, type PollOptions } from '../poll/poller.js';
 import { sameTaskDefinition } from './rollout/identify.js';
 import type { StartedTarget } from './update.js';
 
@@ -46,6 +49,47 @@ export async function describePreview(
   return out.services?.find((s) => s.status === 'ACTIVE');
 }
 
+/**
+ * A deleted service stays DRAINING until its tasks have stopped, and until then ECS refuses to create one of
+ * the same name ("Creation of service was not idempotent"): a pull request reopened right after it was
+ * closed waits here (reads only) for the old preview to be gone.
+ */
+export async function waitUntilDrained(
+  ecs: ECSClient,
+  cluster: string,
+  name: string,
+  opts: PollOptions,
+): Promise<void> {
+  const draining = async () => {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+    return out.services?.some((s) => s.status === 'DRAINING') ?? false;
+  };
+  if (!(await draining())) return;
+  opts.log(
+    `Service ${name} is still DRAINING (deleted when the pull request was closed): waiting until it is gone`,
+  );
+  const poller = new Poller(waitOptions(opts));
+  const waited = await poller.until(
+    async () => ((await draining()) ? 'wait' : { done: true }),
+    () => `service ${name} to finish DRAINING`,
+  );
+  if (waited.timedOut) {
+    throw new UserError(
+      `Service ${name} is still DRAINING after ${opts.timeoutMinutes} min (timeout-minutes): ECS cannot create the preview again until it is gone; re-run the job later.`,
+    );
+  }
+}
+
+/**
+ * Pure: the preview's deployment controller: the template's when it is ECS's own, else ECS's. A CODE_DEPLOY
+ * deployment group (or an EXTERNAL controller) belongs to the template service and knows nothing of the
+ * preview, which ecs-ship then deploys as any ECS service.
+ */
+export function previewController(template: Service): DeploymentController | undefined {
+  const type = template.deploymentController?.type;
+  return type === undefined || type === 'ECS' ? template.deploymentController : { type: 'ECS' };
+}
+
 /** Pure: CreateService's input for a preview, cloned from the template service. */
 export function previewServiceInput(args: {
   cluster: string;
@@ -55,8 +99,12 @@ export function previewServiceInput(args: {
   desiredCount: number;
   owner: string;
   loadBalancers?: LoadBalancer[];
+  /** The strategy inputs applied to the template's; undefined = the template's. */
+  deploymentConfiguration?: DeploymentConfiguration | undefined;
 }) {
   const t = args.template;
+  const deploymentConfiguration = args.deploymentConfiguration ?? t.deploymentConfiguration;
+  const deploymentController = previewController(t);
   const ownTags = (t.tags ?? []).filter((tag) => tag.key !== PREVIEW_TAG && !tag.key?.startsWith('aws:'));
   const tags: Tag[] = [...ownTags, { key: PREVIEW_TAG, value: args.owner }];
   return {
@@ -72,8 +120,8 @@ export function previewServiceInput(args: {
         : {}),
     ...(t.platformVersion ? { platformVersion: t.platformVersion } : {}),
     ...(t.networkConfiguration ? { networkConfiguration: t.networkConfiguration } : {}),
-    ...(t.deploymentConfiguration ? { deploymentConfiguration: t.deploymentConfiguration } : {}),
-    ...(t.deploymentController ? { deploymentController: t.deploymentController } : {}),
+    ...(deploymentConfiguration ? { deploymentConfiguration } : {}),
+    ...(deploymentController ? { deploymentController } : {}),
     ...(args.loadBalancers && args.loadBalancers.length > 0 ? { loadBalancers: args.loadBalancers } : {}),
     ...(t.enableExecuteCommand ? { enableExecuteCommand: true } : {}),
     ...(t.propagateTags && t.propagateTags !== 'NONE' ? { propagateTags: t.propagateTags } : {}),

@@ -66,7 +66,7 @@ async function activeRevisions(ecs: ECSClient, family: string): Promise<string[]
 }
 
 /** Every revision a service of the cluster runs or still drains (all deployments, not only PRIMARY). */
-async function revisionsInUse(ecs: ECSClient, cluster: string): Promise<Set<string>> {
+export async function revisionsInUse(ecs: ECSClient, cluster: string): Promise<Set<string>> {
   const services: string[] = [];
   let nextToken: string | undefined;
   do {

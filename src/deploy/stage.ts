@@ -1,4 +1,4 @@
-import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
 import { describeError } from '../errors.js';
 import { parseRevision } from '../aws/arn.js';
 import type { Logger } from '../report/log.js';
@@ -143,7 +143,11 @@ export interface UpdatedService {
 }
 
 /** A service the step creates instead of updating (a preview); deploy/preview.ts makes the call. */
-type CreateService = (taskDefinitionArn: string) => Promise<StartedTarget>;
+type CreateService = (
+  taskDefinitionArn: string,
+  /** What the strategy inputs make of the template's configuration; undefined = the template's as it is. */
+  deploymentConfiguration: DeploymentConfiguration | undefined,
+) => Promise<StartedTarget>;
 
 async function startService(
   ecs: ECSClient,
@@ -193,7 +197,7 @@ async function startService(
   let target: StartedTarget;
   try {
     target = strategy.create
-      ? await strategy.create(taskDefinitionArn)
+      ? await strategy.create(taskDefinitionArn, deploymentConfiguration)
       : await updateService(ecs, {
           cluster,
           service,

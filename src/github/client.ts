@@ -1,6 +1,8 @@
 import type { getOctokit } from '@actions/github';
 // ncc inlines the JSON, as for the AWS clients' user agent.
 import pkg from '../../package.json' with { type: 'json' };
+import { isNetworkError } from '../errors.js';
+import { sleep } from '../poll/clock.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -29,10 +31,33 @@ export function runOnGitHub(env: NodeJS.ProcessEnv): RunOnGitHub {
  */
 export async function openOctokit(token: string, env: NodeJS.ProcessEnv): Promise<Octokit> {
   const { getOctokit } = await import('@actions/github');
-  return getOctokit(token, {
+  const octokit = getOctokit(token, {
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
     userAgent: `ecs-ship/${pkg.version}`,
   });
+  // GitHub's own hiccups are asked again (getOctokit retries nothing): one 502 must not cost the run its
+  // deployment and comment. An answer (403, 404, 422) is final.
+  octokit.hook.wrap('request', async (request, options) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(options);
+      } catch (err) {
+        if (attempt >= ATTEMPTS || !isTransientGitHubError(err)) throw err;
+        await sleep(PAUSE_MS * attempt);
+      }
+    }
+  });
+  return octokit;
+}
+
+const ATTEMPTS = 3;
+const PAUSE_MS = 1000;
+
+/** Pure: a failure worth asking again: 5xx, 429, or no answer at all. */
+export function isTransientGitHubError(err: unknown): boolean {
+  const { status } = err as { status?: unknown };
+  if (typeof status === 'number' && status > 0) return status >= 500 || status === 429;
+  return isNetworkError(err) || isNetworkError((err as { cause?: unknown }).cause);
 }
 
 /** Pure: one line for a failed GitHub call; a token that may not write says which permission it lacks. */

@@ -20,7 +20,8 @@ export async function upsertComment(
     issue_number: number,
     per_page: 100,
   })) {
-    const ours = page.data.find((c) => c.body?.includes(marker));
+    // Ours start with the marker: a comment that only quotes or mentions it is someone else's.
+    const ours = page.data.find((c) => c.body?.startsWith(marker));
     if (ours) {
       await octokit.rest.issues.updateComment({ ...repo, comment_id: ours.id, body: text });
       return { id: ours.id, created: false };

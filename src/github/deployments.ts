@@ -12,6 +12,19 @@ export interface DeploymentPayload {
   serviceDeployments: string[];
 }
 
+/** GitHub refuses a status description over 140 characters (422): a longer one is cut, and says so. */
+const DESCRIPTION_LIMIT = 140;
+
+/** Pure: the description as GitHub takes it; one line, at most 140 characters, `…` where it was cut. */
+export function clipDescription(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= DESCRIPTION_LIMIT) return line;
+  // Cut by code points (never half an emoji), counted as GitHub counts: UTF-16 units.
+  const chars = [...line];
+  while (chars.join('').length > DESCRIPTION_LIMIT - 1) chars.pop();
+  return `${chars.join('')}…`;
+}
+
 const repoOf = (run: RunOnGitHub) => ({ owner: run.owner, repo: run.repo });
 
 export async function createDeployment(
@@ -51,8 +64,7 @@ export async function setDeploymentStatus(
     ...repoOf(run),
     deployment_id: id,
     state: status.state,
-    // GitHub refuses a longer description.
-    description: status.description.slice(0, 140),
+    description: clipDescription(status.description),
     log_url: run.runUrl,
     ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
   });

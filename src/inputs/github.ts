@@ -115,6 +115,15 @@ export function readGitHubInputs(read: InputReader): GitHubInputs | undefined {
     );
   }
   const preview = readPreview(read);
+  // GitHub retires (`inactive`) the earlier deployments of an environment when a new one succeeds, and a
+  // close marks all of its deployments inactive: previews sharing one environment would retire each other.
+  if (preview && rawEnvironment !== '' && !rawEnvironment.includes('{number}')) {
+    throw inputError(
+      'environment',
+      rawEnvironment,
+      'a name with {number} when preview is true, so each pull request has its own environment (or leave it empty: the preview service name)',
+    );
+  }
   if (rawEnvironment === '' && !preview) {
     if (environmentUrl)
       throw new UserError("Input 'environment-url' is set, but 'environment' is not: set environment too.");

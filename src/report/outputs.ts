@@ -4,6 +4,8 @@ import type { RunTaskResult } from '../deploy/run-task.js';
 import type { DeployOutcome, ServiceOutcome } from '../deploy/stage.js';
 import type { ScanGateResult } from '../image/ecr/scan.js';
 import type { PublishedImage } from '../image/stage.js';
+import type { NeededPolicy } from '../permissions.js';
+import type { PreviewRemoved } from './pr-comment.js';
 import type { RegisteredTaskDefinition, RenderedTaskDefinition } from '../taskdef/stage.js';
 
 /** What each stage returns, by stage: everything the outputs and the job summary are made of. */
@@ -14,10 +16,14 @@ export interface StageResults {
   register: RegisteredTaskDefinition;
   /** The dry run's render: the file, and whether a real run would register a new revision. */
   dryRun: RenderedTaskDefinition;
+  /** The dry run's IAM policy: what the inputs' features need. */
+  permissions: NeededPolicy;
   runTask: RunTaskResult;
   deploy: DeployOutcome;
   /** When nothing was pushed: the image each updated container was given, for the summary. */
   containers: ContainerImage[];
+  /** A closed pull request's preview: what was removed (empty: nothing was left). */
+  previewRemoval: PreviewRemoved;
 }
 export type Stage = keyof StageResults;
 
@@ -70,12 +76,14 @@ const OUTPUTS: { [S in Stage]: (result: StageResults[S]) => Outputs } = {
     'task-definition': rendered.path,
     'task-definition-changed': String(rendered.changes.length > 0),
   }),
+  permissions: () => ({}),
   runTask: (runTask) => ({
     'run-task-arn': runTask.taskArn ?? '',
     'run-task-exit-code': runTaskExitCode(runTask),
   }),
   deploy: deployOutputs,
   containers: () => ({}),
+  previewRemoval: () => ({}),
 };
 
 /** Pure: the outputs a stage's result sets. */

@@ -1,5 +1,11 @@
 import { code, escapeMarkdown, formatDuration } from './markdown.js';
 
+/** What closing a pull request removed of its preview (empty `removed`: nothing was left). */
+export interface PreviewRemoved {
+  service: string;
+  removed: string[];
+}
+
 /** What a preview's PR comment says, at each point of its life. */
 export type PreviewComment =
   | { kind: 'deploying'; service: string; runUrl: string; sha: string }
@@ -16,7 +22,12 @@ export type PreviewComment =
       /** Why it failed; undefined on success. */
       reason: string | undefined;
     }
-  | { kind: 'removed'; service: string; runUrl: string; removed: string[] };
+  | ({ kind: 'removed'; runUrl: string } & PreviewRemoved);
+
+/** An autolink when the URL can be one (no space, `<`, `>` or `|`, which would end it or the cell), else text. */
+function link(url: string): string {
+  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${url}>` : escapeMarkdown(url);
+}
 
 /** Pure: the comment's markdown (the marker that finds it again is added by the GitHub edge). */
 export function renderPreviewComment(c: PreviewComment): string {
@@ -31,7 +42,7 @@ export function renderPreviewComment(c: PreviewComment): string {
     case 'deployed': {
       const rows: Array<[string, string]> = [
         ['Status', c.success ? '✅ deployed' : '❌ failed'],
-        ['URL', c.url ? escapeMarkdown(c.url) : '(none)'],
+        ['URL', c.url ? link(c.url) : '(none)'],
         ['Image digest', code(c.digest || '(none)')],
         ['Revision', code(c.revision)],
         ['Rollout time', c.durationMs === undefined ? '(not watched)' : formatDuration(c.durationMs)],

@@ -1,9 +1,11 @@
 import * as core from '@actions/core';
 import { renderDeploySection } from './deploy-section.js';
 import { renderDryRunSection } from './dry-run-section.js';
+import { renderPolicySection } from './policy-section.js';
 import { stepLog } from './log.js';
-import { escapeMarkdown } from './markdown.js';
+import { code, escapeMarkdown } from './markdown.js';
 import type { StageResults } from './outputs.js';
+import type { PreviewRemoved } from './pr-comment.js';
 import { renderScanSection } from './scan-section.js';
 
 /** What the step knew before any stage ran: where it deploys, and the image it publishes (if any). */
@@ -16,6 +18,15 @@ export interface RunContext {
 
 /** The results of the stages that ran; a stage that threw, or never ran, is missing. */
 export type KnownResults = Partial<StageResults>;
+
+/** A closed pull request's preview: what went, or that nothing was left. */
+function renderRemovalSection(r: PreviewRemoved): string {
+  const what =
+    r.removed.length > 0
+      ? r.removed.map((line) => `- ${escapeMarkdown(line)}`)
+      : ['Nothing was left to remove.'];
+  return [`### Preview ${code(r.service)} removed`, '', ...what, ''].join('\n');
+}
 
 /** The line of the error that ended the step; a blank line first so it never continues a table. */
 function failureSection(failure: string): string {
@@ -30,6 +41,7 @@ function failureSection(failure: string): string {
 export function renderJobSummary(known: KnownResults, context: RunContext, failure?: string): string {
   const sections: string[] = [];
   if (known.dryRun) sections.push(renderDryRunSection(known.dryRun));
+  if (known.permissions) sections.push(renderPolicySection(known.permissions));
   if (known.scan) sections.push(renderScanSection(known.scan));
   if (known.register && known.deploy) {
     sections.push(
@@ -46,6 +58,7 @@ export function renderJobSummary(known: KnownResults, context: RunContext, failu
       }),
     );
   }
+  if (known.previewRemoval) sections.push(renderRemovalSection(known.previewRemoval));
   if (failure !== undefined) sections.push(failureSection(failure));
   return sections.join('');
 }

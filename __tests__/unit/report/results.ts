@@ -105,10 +105,18 @@ export const everyStage: StageResults = {
   render: rendered(),
   register: registered,
   dryRun: rendered(),
+  permissions: {
+    features: ['deploy'],
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'S', Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' }],
+    },
+  },
   runTask: runTask(),
   deploy: deployed([serviceOutcome('web', rollout())], {
     runTask: runTask(),
     cleanup: { deregistered: [TD(4)], kept: [TD(7), TD(6), TD(5)], warnings: [] },
   }),
   containers: [{ container: 'web', image: 'nginx:1.27', digest: `sha256:${'c'.repeat(64)}` }],
+  previewRemoval: { service: 'web-pr-7', removed: ['service web-pr-7 (scaled to 0 and deleted)'] },
 };

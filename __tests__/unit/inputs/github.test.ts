@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { readGitHubInputs } from '../../../src/inputs/github.js';
+
+const reader =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? '';
+const token = { 'github-token': 'ghs_x' };
+
+describe('readGitHubInputs', () => {
+  it('is undefined when neither environment nor preview is asked for', () => {
+    expect(readGitHubInputs(reader(token))).toBeUndefined();
+  });
+
+  it('gives a preview its defaults', () => {
+    expect(readGitHubInputs(reader({ ...token, preview: 'true' }))).toEqual({
+      environment: undefined,
+      token: 'ghs_x',
+      environmentUrl: undefined,
+      preview: {
+        name: '{service}-pr-{number}',
+        desiredCount: 1,
+        listenerArn: undefined,
+        host: undefined,
+        deleteImages: false,
+      },
+    });
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      'a preview environment shared by every pull request',
+      { preview: 'true', environment: 'preview' },
+      /^Input 'environment' is 'preview': expected a name with \{number\} when preview is true/,
+    ],
+    [
+      'a preview name without {number}',
+      { preview: 'true', 'preview-name': '{service}-preview' },
+      /preview-name/,
+    ],
+    ['a preview input without preview', { 'preview-desired-count': '2' }, /'preview' is not true/],
+    [
+      'a listener without a host',
+      {
+        preview: 'true',
+        'preview-listener-arn': 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/1/2',
+      },
+      /without 'preview-host'/,
+    ],
+    ['an empty token', { preview: 'true', 'github-token': '' }, /'github-token' is empty/],
+  ])('refuses %s', (_, values, message) => {
+    expect(() => readGitHubInputs(reader({ ...token, ...values }))).toThrow(message);
+  });
+
+  it('takes a preview environment with {number}', () => {
+    const inputs = readGitHubInputs(reader({ ...token, preview: 'true', environment: 'pr-{number}' }));
+    expect(inputs?.environment).toBe('pr-{number}');
+  });
+});

@@ -1,0 +1,64 @@
+// Before the first write: may the step's principal do the writes this run needs? IAM's own policy
+// simulator answers (iam:SimulatePrincipalPolicy), so a role lacking ecs:UpdateService is named before a
+// revision is registered. A principal that may not simulate (most deploy roles) is not asked twice: the
+// check is skipped with a debug line, and the call itself names the action if it is refused.
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { UserError } from '../errors.js';
+import { debugLines } from '../report/log.js';
+import { clientConfig } from './clients.js';
+import { describeAwsError } from './errors.js';
+
+export interface PermissionCheck {
+  action: string;
+  resource: string;
+}
+
+/** `arn:aws:sts::A:assumed-role/NAME/SESSION` → `arn:aws:iam::A:role/NAME`: the policies are the role's. */
+function policySourceArn(callerArn: string): string {
+  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : callerArn;
+}
+
+async function simulate(client: IAMClient, source: string, checks: PermissionCheck[]) {
+  const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
+  const denied: { check: PermissionCheck; decision: string }[] = [];
+  for (const check of checks) {
+    const out = await client.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: source,
+        ActionNames: [check.action],
+        ResourceArns: [check.resource],
+      }),
+    );
+    const decision = out.EvaluationResults?.[0]?.EvalDecision ?? 'allowed';
+    if (decision !== 'allowed') denied.push({ check, decision });
+  }
+  return denied;
+}
+
+/** Throws one line naming the first action IAM says the principal may not do; quiet when it cannot ask. */
+export async function checkPermissions(region: string, checks: PermissionCheck[]): Promise<void> {
+  if (checks.length === 0) return;
+  let source: string;
+  let denied;
+  try {
+    const [{ STSClient, GetCallerIdentityCommand }, { IAMClient }] = await Promise.all([
+      import('@aws-sdk/client-sts'),
+      import('@aws-sdk/client-iam'),
+    ]);
+    const caller = await new STSClient({ ...clientConfig(region), maxAttempts: 2 }).send(
+      new GetCallerIdentityCommand({}),
+    );
+    source = policySourceArn(caller.Arn ?? '');
+    denied = await simulate(new IAMClient({ ...clientConfig(region), maxAttempts: 2 }), source, checks);
+  } catch (err) {
+    debugLines(`Permission check skipped (${describeAwsError(err)}); refused calls name their IAM action.`);
+    return;
+  }
+  const [first] = denied;
+  if (!first) return;
+  throw new UserError(
+    `Access denied before any change: ${source} may not ${first.check.action} on ${first.check.resource} ` +
+      `(IAM's policy simulator: ${first.decision}): allow ${first.check.action} in its policy (see the README's IAM permissions).`,
+  );
+}
