@@ -157,6 +157,8 @@ export async function planPreview(
   const { pollSeconds, timeoutMinutes } = inputs.deploy;
   if (!existing) await waitUntilDrained(ecs, cluster, preview.name, { pollSeconds, timeoutMinutes, log });
   const template = await describePreview(ecs, cluster, inputs.deploy.service);
+  if (!existing && template)
+    log(`Service ${preview.name} does not exist: it is created from ${template.serviceName}`);
   const number = preview.number;
   const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };
   const deploy: DeployInputs = {
