@@ -1,4 +1,5 @@
 import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
+import { unattachedNote } from './deploy/alb-rules.js';
 import type { DeployHooks, DeployOutcome, UpdatedService } from './deploy/stage.js';
 import {
   createPreviewService,
@@ -151,9 +152,13 @@ export async function planPreview(
   if (!preview || !settings) return undefined;
   const { cluster } = inputs.deploy;
   const existing = await describePreview(ecs, cluster, preview.name);
+  const unattached = existing && settings.listenerArn && unattachedNote(existing.loadBalancers, preview.name);
+  if (unattached) log(unattached);
   const { pollSeconds, timeoutMinutes } = inputs.deploy;
   if (!existing) await waitUntilDrained(ecs, cluster, preview.name, { pollSeconds, timeoutMinutes, log });
   const template = await describePreview(ecs, cluster, inputs.deploy.service);
+  if (!existing && template)
+    log(`Service ${preview.name} does not exist: it is created from ${template.serviceName}`);
   const number = preview.number;
   const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };
   const deploy: DeployInputs = {

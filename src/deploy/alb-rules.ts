@@ -100,3 +100,18 @@ export function loadBalancerUrl(dnsName: string, listeners: Listener[]): string 
   const http = listeners.find((l) => l.Protocol === 'HTTP') ?? listeners[0];
   return `http://${dnsName}${http?.Port && http.Port !== 80 ? `:${http.Port}` : ''}`;
 }
+
+/**
+ * An existing preview that does not register with its own target group (it was created before
+ * `preview-listener-arn` was set): its host does not reach it, and only a new preview gets one. The line that
+ * says so, or undefined when it is attached.
+ */
+export function unattachedNote(
+  loadBalancers: { targetGroupArn?: string | undefined }[] | undefined,
+  previewName: string,
+): string | undefined {
+  const name = previewTargetGroupName(previewName);
+  if ((loadBalancers ?? []).some((lb) => lb.targetGroupArn?.includes(`:targetgroup/${name}/`)))
+    return undefined;
+  return `Preview ${previewName} was created without target group ${name}, so preview-host does not reach it; close and reopen the pull request to create it behind the load balancer.`;
+}

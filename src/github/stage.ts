@@ -53,22 +53,28 @@ export class GitHubReport {
         transient: this.target.transient,
       });
       await this.status('in_progress', description);
+      this.log.info(`GitHub deployment ${this.deploymentId} of ${this.target.environment}: in_progress`);
     });
   }
 
   /** The deployment's verdict; nothing when no deployment was created. */
   async finished(success: boolean, description: string): Promise<void> {
     if (this.deploymentId === undefined) return;
-    await this.write('deployments', () => this.status(success ? 'success' : 'failure', description));
+    const state = success ? 'success' : 'failure';
+    await this.write('deployments', async () => {
+      await this.status(state, description);
+      this.log.info(`GitHub deployment ${this.deploymentId} of ${this.target.environment}: ${state}`);
+    });
   }
 
   /** The PR comment, created once and edited in place after. */
   async comment(body: string): Promise<void> {
     const pr = this.target.comment;
     if (!pr) return;
-    await this.write('pull-requests', () =>
-      upsertComment(this.octokit, this.run, pr.number, commentMarker(pr.key), body),
-    );
+    await this.write('pull-requests', async () => {
+      const { created } = await upsertComment(this.octokit, this.run, pr.number, commentMarker(pr.key), body);
+      if (created) this.log.info(`Commented on pull request #${pr.number} (edited in place from now on)`);
+    });
   }
 
   /** The environment URL found after connecting (a plain deploy's load balancer), for every status after. */

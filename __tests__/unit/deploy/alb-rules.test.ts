@@ -7,6 +7,7 @@ import {
   previewTargetGroupInput,
   previewTargetGroupName,
   takenPriorities,
+  unattachedNote,
 } from '../../../src/deploy/alb-rules.js';
 
 describe('lowestFreePriority', () => {
@@ -112,5 +113,17 @@ describe('loadBalancerUrl', () => {
     [[], 'http://lb.example'],
   ] as [Listener[], string][])('%j -> %s', (listeners, expected) => {
     expect(loadBalancerUrl('lb.example', listeners)).toBe(expected);
+  });
+});
+
+describe('unattachedNote', () => {
+  const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-pr-7/0123456789abcdef';
+  it.each([
+    [[{ targetGroupArn: tg }], false],
+    [[{ targetGroupArn: tg.replace('web-pr-7', 'web') }], true],
+    [[], true],
+    [undefined, true],
+  ] as [{ targetGroupArn?: string }[] | undefined, boolean][])('%j -> a note: %s', (lbs, noted) => {
+    expect(unattachedNote(lbs, 'web-pr-7') !== undefined).toBe(noted);
   });
 });
