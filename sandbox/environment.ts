@@ -5,6 +5,7 @@ import { openDockerDaemon, type DockerDaemon } from './dockerd.js';
 import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } from './github/server.js';
 import { SANDBOX_USER } from './iam.js';
 import type { PolicyDocument } from './iam-policy.js';
+import { startEcrFront } from './ecr-front.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
@@ -104,6 +105,15 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
     });
     stops.push(() => aws.close());
     for (const policy of opts.policies ?? []) aws.iam.attachPolicy(SANDBOX_USER.arn, policy);
+    // The registry as ECR serves it in policy mode: only while some principal is held to policies does a
+    // connection go through the front that asks IAM (the rest of the time, straight to the registry).
+    const ecrFront = await startEcrFront(aws.iam, {
+      port: Number(new URL(registry.plainUrl).port),
+      password: registry.password,
+    });
+    stops.push(() => ecrFront.close());
+    aws.registryToken = (principal) => ecrFront.issue(principal);
+    registry.route((direct) => (aws.iam.policies.size > 0 ? ecrFront.port : direct));
     if (opts.modelCheck ?? true) {
       // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.
       stops.push(async () => {

@@ -18,6 +18,11 @@ export interface RegistryProcess {
   username: 'AWS';
   password: string;
   rootDir: string;
+  /**
+   * Where the TLS front sends each new connection: the registry itself unless told otherwise (the sandbox's
+   * ECR front, in policy mode). Without TLS there is no front, and this does nothing.
+   */
+  route(upstream: (registryPort: number) => number): void;
   stop(): Promise<void>;
 }
 
@@ -65,8 +70,11 @@ export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}
         if (attempt < 3 && /address already in use/.test(daemon.log())) continue;
         throw err;
       }
+      let upstream = (registryPort: number) => registryPort;
       const front =
-        (opts.tls ?? true) ? await startTlsFront(await makeTestCertificates(rootDir), port) : undefined;
+        (opts.tls ?? true)
+          ? await startTlsFront(await makeTestCertificates(rootDir), () => upstream(port))
+          : undefined;
       const publicHost = front ? `127.0.0.1:${front.port}` : host;
       return {
         host: publicHost,
@@ -76,6 +84,9 @@ export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}
         username: 'AWS',
         password,
         rootDir,
+        route: (next) => {
+          upstream = next;
+        },
         stop: async () => {
           await front?.close();
           await stopDaemon(daemon, 5000);

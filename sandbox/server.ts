@@ -136,6 +136,11 @@ export interface AwsSandbox {
   missing: Map<string, Missing>;
   /** An API that does not answer for a while, e.g. `{ answer: '503', after: 'UpdateService' }`; undefined = none. */
   outage: Outage | undefined;
+  /**
+   * Policy mode's registry login: the password GetAuthorizationToken hands a principal held to policies
+   * (ecr-front.ts maps it back to the principal); undefined = the registry's own password for everyone.
+   */
+  registryToken: ((principal: Principal) => string) | undefined;
   /** One scheduler pass now (the ticker runs one every 25 ms anyway). */
   tick(): void;
   /**
@@ -247,6 +252,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     denied: new Set(),
     missing: new Map(),
     outage: undefined,
+    registryToken: undefined,
     tick: runTick,
     advance: (seconds) => {
       if (!manual) throw new Error("advance() needs startAwsSandbox({ clock: 'manual' })");
@@ -266,6 +272,20 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     return faultCount++ % 2 === 0
       ? new AwsError('ThrottlingException', 'Rate exceeded')
       : new AwsError('ServiceUnavailableException', 'Service Unavailable', 503);
+  };
+
+  // A principal held to policies logs in with a token of its own, so the registry knows who pushes.
+  const withRegistryToken = (
+    ctx: RequestContext,
+    caller: Principal | undefined,
+    result: unknown,
+  ): unknown => {
+    const issue = sandbox.registryToken;
+    if (ctx.service !== 'ecr' || ctx.operation !== 'GetAuthorizationToken' || !issue) return result;
+    if (!caller || !iam.policiesOf(caller)) return result;
+    const data = (result as { authorizationData: Record<string, unknown>[] }).authorizationData;
+    const authorizationToken = Buffer.from(`AWS:${issue(caller)}`).toString('base64');
+    return { authorizationData: data.map((d) => ({ ...d, authorizationToken })) };
   };
 
   // What the sandbox answers when nothing is broken.
@@ -315,7 +335,7 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     }
     const { service, operation } = ctx;
     try {
-      const result = await handle(ctx, caller);
+      const result = withRegistryToken(ctx, caller, await handle(ctx, caller));
       sandbox.answers.push({ service, operation, ok: true, body: toWire(result ?? {}) });
       outages.answered(sandbox.outage, ctx, now());
       return result;

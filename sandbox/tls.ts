@@ -78,11 +78,12 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
  */
 export async function startTlsFront(
   certs: TestCertificates,
-  upstreamPort: number,
+  upstreamPort: number | (() => number),
 ): Promise<{ port: number; close(): Promise<void> }> {
   const open = new Set<{ destroy(): void }>();
   const server: Server = createServer({ key: certs.key, cert: certs.cert }, (socket) => {
-    const upstream = connect(upstreamPort, '127.0.0.1');
+    // A function: where the bytes go is decided per connection (the sandbox's ECR front in policy mode).
+    const upstream = connect(typeof upstreamPort === 'number' ? upstreamPort : upstreamPort(), '127.0.0.1');
     open.add(socket);
     open.add(upstream);
     socket.pipe(upstream).pipe(socket);

@@ -243,3 +243,19 @@ describe('dry-run: true prints the policy the inputs need', () => {
     });
   }, 180_000);
 });
+
+describe('the registry refuses a push the policy does not allow, as ECR does (403 DENIED)', () => {
+  it('push without ecr:InitiateLayerUpload: one line naming it, nothing registered', async () => {
+    await scene('iam-nopush');
+    const names = namesFor('iam-nopush');
+    hold([without(policy('push', names), 'ecr:InitiateLayerUpload'), policy('deploy', names)]);
+    const main = await deploy('iam-nopush');
+    expect(main.code).toBe(1);
+    const errors = errorLines(main);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('ecr:InitiateLayerUpload');
+    // As docker prints ECR's answer: `denied: User: … is not authorized to perform: ecr:InitiateLayerUpload …`.
+    expect(errors[0]).toContain(`denied: User: ${deployer.arn} is not authorized`);
+    expect(environment.aws.state.taskDefinitions('iam-nopush')).toHaveLength(1);
+  }, 120_000);
+});

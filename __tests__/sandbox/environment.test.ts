@@ -40,6 +40,8 @@ describe('startEnvironment', () => {
         'AWS_ENDPOINT_URL_ECR',
         'AWS_ENDPOINT_URL_ECR_PUBLIC',
         'AWS_ENDPOINT_URL_ECS',
+        'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
+        'AWS_ENDPOINT_URL_IAM',
         'AWS_ENDPOINT_URL_STS',
         'AWS_REGION',
         'AWS_SECRET_ACCESS_KEY',

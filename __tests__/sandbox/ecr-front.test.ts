@@ -1,0 +1,27 @@
+// Which ECR action each registry request is, as ECR's IAM checks them (the Docker Registry HTTP API v2).
+import { describe, expect, it } from '@jest/globals';
+import { registryAction } from '../../sandbox/ecr-front.js';
+
+describe('registryAction', () => {
+  it.each([
+    ['HEAD', '/v2/web/blobs/sha256:ab', 'ecr:BatchCheckLayerAvailability'],
+    ['GET', '/v2/web/blobs/sha256:ab', 'ecr:GetDownloadUrlForLayer'],
+    ['POST', '/v2/team/web/blobs/uploads/', 'ecr:InitiateLayerUpload'],
+    ['POST', '/v2/web/blobs/uploads/?mount=sha256:ab&from=other', 'ecr:InitiateLayerUpload'],
+    ['PATCH', '/v2/web/blobs/uploads/1f2e', 'ecr:UploadLayerPart'],
+    ['PUT', '/v2/web/blobs/uploads/1f2e?digest=sha256:ab', 'ecr:CompleteLayerUpload'],
+    ['HEAD', '/v2/web/manifests/v1', 'ecr:BatchGetImage'],
+    ['PUT', '/v2/web/manifests/v1', 'ecr:PutImage'],
+  ])('%s %s → %s', (method, path, action) => {
+    expect(registryAction(method, path)?.action).toBe(action);
+  });
+
+  it('names the repository, with its namespace', () => {
+    expect(registryAction('POST', '/v2/team/web/blobs/uploads/')?.repository).toBe('team/web');
+  });
+
+  it('the API root and the catalog are no repository action', () => {
+    expect(registryAction('GET', '/v2/')).toBeUndefined();
+    expect(registryAction('GET', '/v2/_catalog')).toBeUndefined();
+  });
+});
