@@ -79,7 +79,7 @@ describe('a preview whose tasks crash', () => {
 describe("a fork's pull request (a token that may not write)", () => {
   const PR = 9;
 
-  it('still deploys the preview; the deployment and comment are one warning', async () => {
+  it('still deploys the preview; the deployment and the comment are a warning each', async () => {
     const before = environment.github.writes().filter((w) => w.status < 400).length;
     const { main } = await runOnPullRequest(
       environment,
@@ -90,22 +90,45 @@ describe("a fork's pull request (a token that may not write)", () => {
     expect(main.outputs['rollout-state']).toBe('SUCCESSFUL');
     expect(warnings(main.stdout)).toEqual([
       expect.stringMatching(/^::warning::GitHub was not told about this deploy: .*403.*deployments: write/),
+      expect.stringMatching(/^::warning::GitHub was not told about this deploy: .*403.*pull-requests: write/),
     ]);
     expect(environment.github.writes().filter((w) => w.status < 400)).toHaveLength(before);
     expect(environment.github.state.comments(PR)).toEqual([]);
   }, 120_000);
 
-  it('still removes it on close, with one warning', async () => {
+  it('still removes it on close, with a warning for the comment', async () => {
     const { main } = await runOnPullRequest(
       environment,
       { action: 'closed', number: PR, fork: true },
       inputs(),
     );
     expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
-    expect(warnings(main.stdout)).toEqual([expect.stringMatching(/^::warning::GitHub was not told/)]);
+    expect(warnings(main.stdout)).toEqual([
+      expect.stringMatching(/^::warning::GitHub was not told.*pull-requests/),
+    ]);
     expect(main.stdout).toContain(`Removed service api-pr-${PR}`);
     const out = await ecs.send(new DescribeServicesCommand({ services: [`api-pr-${PR}`] }));
     expect(out.services?.[0]?.status).not.toBe('ACTIVE');
+  }, 120_000);
+});
+
+describe('a token with deployments: write but no pull-requests permission', () => {
+  const PR = 13;
+
+  it('finishes the deployment; only the comment is a warning', async () => {
+    const token = 'ghs_deploymentsonly000000000000000000000';
+    environment.github.addToken(token, {
+      write: true,
+      permissions: { deployments: 'write', issues: 'none', pull_requests: 'none' },
+    });
+    const { main } = await runOnPullRequest(environment, { action: 'opened', number: PR }, inputs(), token);
+    expect({ code: main.code, errors: errorLines(main) }).toEqual({ code: 0, errors: [] });
+    expect(warnings(main.stdout)).toEqual([
+      expect.stringMatching(/^::warning::GitHub was not told about this deploy: .*403.*pull-requests: write/),
+    ]);
+    const [d] = environment.github.state.deployments({ environment: `api-pr-${PR}` });
+    expect((d?.statuses as Array<{ state: string }>).map((s) => s.state)).toEqual(['success', 'in_progress']);
+    expect(environment.github.state.comments(PR)).toEqual([]);
   }, 120_000);
 });
 

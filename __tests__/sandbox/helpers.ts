@@ -102,12 +102,17 @@ export function sandboxClientConfig(endpoint: string) {
  * A raw AWS JSON request (for bodies the SDK would never send), SigV4-signed with SANDBOX_USER's keys by
  * the SDK's own signer, since the sandbox refuses unsigned calls as AWS does.
  */
-export async function signedFetch(endpoint: string, target: string, body: string): Promise<Response> {
+export async function signedFetch(
+  endpoint: string,
+  target: string,
+  body: string,
+  service = 'ecs',
+): Promise<Response> {
   const url = new URL(endpoint);
   const signer = new SignatureV4({
     credentials: SANDBOX_USER,
     region: 'us-east-1',
-    service: 'ecs',
+    service,
     sha256: Sha256,
   });
   const signed = await signer.sign({

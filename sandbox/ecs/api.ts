@@ -45,6 +45,8 @@ function clusterView(state: EcsState, c: Cluster): Body {
     runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
     pendingTasksCount: tasks.filter((t) => t.lastStatus !== 'RUNNING').length,
     activeServicesCount: [...c.services.values()].filter((s) => s.status === 'ACTIVE').length,
+    // ECS states the account's Container Insights default on every cluster it describes.
+    settings: [{ name: 'containerInsights', value: 'disabled' }],
     tags: c.tags,
   };
 }

@@ -22,6 +22,21 @@ function counts(tasks: Task[]): { runningCount: number; pendingCount: number } {
   };
 }
 
+/**
+ * Fargate's platform as ECS reports it: a deployment names the version LATEST resolved to (1.4.0 on Linux)
+ * and the family (Linux) its tasks run on.
+ */
+function fargatePlatform(service: Service): Record<string, string> {
+  const fargate =
+    service.launchType === 'FARGATE' ||
+    (service.capacityProviderStrategy ?? []).some((s) =>
+      String((s as { capacityProvider?: unknown }).capacityProvider).startsWith('FARGATE'),
+    );
+  if (!fargate) return {};
+  const version = service.platformVersion ?? 'LATEST';
+  return { platformVersion: version === 'LATEST' ? '1.4.0' : version, platformFamily: 'Linux' };
+}
+
 function deploymentView(service: Service, d: Deployment, tasks: Task[]): Record<string, unknown> {
   const mine = tasks.filter((t) => t.startedBy === d.id);
   return {
@@ -35,6 +50,7 @@ function deploymentView(service: Service, d: Deployment, tasks: Task[]): Record<
     createdAt: date(d.createdAt),
     updatedAt: date(d.updatedAt),
     launchType: service.launchType,
+    ...fargatePlatform(service),
     networkConfiguration: service.networkConfiguration,
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,

@@ -6,7 +6,9 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import type { STSClient } from '@aws-sdk/client-sts';
 // ncc inlines the JSON, so the user agent follows a version bump without anyone editing this file.
 import pkg from '../../package.json' with { type: 'json' };
+import { describeError, UserError } from '../errors.js';
 import { networkAgents } from '../network.js';
+import { errorName } from './errors.js';
 import type { CredentialProvider } from './credentials.js';
 
 export interface AwsClients {
@@ -32,8 +34,16 @@ export function clientConfig(region: string) {
     maxAttempts: 8,
     retryMode: 'standard',
     customUserAgent: USER_AGENT,
-    ...(stepCredentials ? { credentials: stepCredentials } : {}),
+    ...(stepCredentials ? { credentials: sdkView(stepCredentials) } : {}),
   };
+}
+
+// The SDK caches keys until 5 minutes before their expiration and never asks again before that, so a
+// renewal the step forces (AWS refused the keys early) would not reach it. Told the keys are always about
+// to expire, the SDK asks the provider on every request; the provider answers from its own cache.
+const SDK_MARGIN_MS = 60_000;
+function sdkView(provider: CredentialProvider) {
+  return async () => ({ ...(await provider()), expiration: new Date(Date.now() + SDK_MARGIN_MS) });
 }
 
 // The assumed role's keys (aws/credentials.ts) once the step has them: every client made after that signs
@@ -76,7 +86,45 @@ function withCallContext<C extends WithMiddleware>(client: C): C {
       }
     };
   client.middlewareStack.add(middleware as never, { step: 'build', name: 'ecsShipCallContext' });
+  if (stepCredentials) withRenewal(client, stepCredentials);
   return client;
+}
+
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired']);
+
+/**
+ * With `role-to-assume`: a call AWS refuses as expired (before the keys' Expiration: a revoked session, a
+ * clock off) is not the step's failure. The role is assumed again, once for everyone refused with the same
+ * keys, and the call sent once more. Added at the initialize step, outside the one that picks the keys, so
+ * the call is signed anew. A renewal that fails ends the step with one line saying why.
+ */
+function withRenewal<C extends WithMiddleware>(client: C, provider: CredentialProvider): void {
+  const middleware =
+    (next: Handler, context: Record<string, unknown>): Handler =>
+    async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const name = errorName(err);
+        if (!EXPIRED.has(name)) throw err;
+        const auth = context.__smithy_context as
+          { selectedHttpAuthScheme?: { identity?: { accessKeyId?: string } } } | undefined;
+        const used = auth?.selectedHttpAuthScheme?.identity?.accessKeyId;
+        const call = `${String(context.clientName ?? '').replace(/Client$/, '')} ${String(context.commandName ?? '').replace(/Command$/, '')}`;
+        try {
+          await provider.renew(used, `${name} on ${call}`);
+        } catch (renewal) {
+          throw new UserError(
+            `AWS refused the keys of ${provider.roleArn} as expired (${name} on ${call}), and assuming the role again failed: ${describeError(renewal)}`,
+          );
+        }
+        return next(args);
+      }
+    };
+  const stack = client.middlewareStack as unknown as {
+    add: (middleware: never, options: { step: 'initialize'; name: string }) => void;
+  };
+  stack.add(middleware as never, { step: 'initialize', name: 'ecsShipRenewal' });
 }
 
 /** The two clients every deploy uses. */

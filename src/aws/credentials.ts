@@ -18,7 +18,15 @@ interface Credentials {
   expiration: Date;
 }
 
-export type CredentialProvider = () => Promise<Credentials>;
+/**
+ * The step's keys; `renew(used, refused)` assumes the role again at once when AWS refused `used` (an access key id) as
+ * expired before its Expiration (a revoked session, a skewed clock): callers that share one refusal share
+ * one renewal, and a caller whose keys were already replaced gets the new ones without another.
+ */
+export type CredentialProvider = (() => Promise<Credentials>) & {
+  renew: (used: string | undefined, refused: string) => Promise<Credentials>;
+  roleArn: string;
+};
 
 interface Deps {
   sts: () => Promise<STSClient>;
@@ -88,7 +96,7 @@ export function roleCredentials(role: RoleInputs, deps: Deps): CredentialProvide
   const now = deps.now ?? Date.now;
   let current: Promise<Credentials> | undefined;
   let due = 0;
-  const refresh = (): Promise<Credentials> => {
+  const refresh = (refused?: string): Promise<Credentials> => {
     const obtainedAt = now();
     const first = current === undefined;
     // Callers arriving while STS answers share this renewal.
@@ -96,7 +104,11 @@ export function roleCredentials(role: RoleInputs, deps: Deps): CredentialProvide
     const next = deps.sts().then((sts) => assume(role, sts, deps.idToken ?? fetchIdToken));
     current = next.then((c) => {
       due = renewAt(obtainedAt, c.expiration.getTime());
-      if (!first) {
+      if (refused) {
+        deps.log.info(
+          `AWS refused the keys of ${role.roleArn} as expired (${refused}) before their expiry; assumed the role again (the new keys expire at ${c.expiration.toISOString()}) and retried the call.`,
+        );
+      } else if (!first) {
         deps.log.info(
           `Renewed the credentials of ${role.roleArn} before they expired; the new ones expire at ${c.expiration.toISOString()}.`,
         );
@@ -109,5 +121,12 @@ export function roleCredentials(role: RoleInputs, deps: Deps): CredentialProvide
     });
     return current;
   };
-  return () => (current === undefined || now() >= due ? refresh() : current);
+  const provider = () => (current === undefined || now() >= due ? refresh() : current);
+  const renew = async (used: string | undefined, refused: string): Promise<Credentials> => {
+    const held = current && (await current.catch(() => undefined));
+    if (held && used !== undefined && held.accessKeyId !== used) return held;
+    // Already renewing (due is Infinity while STS answers): share it.
+    return current !== undefined && due === Infinity ? current : refresh(refused);
+  };
+  return Object.assign(provider, { renew, roleArn: role.roleArn });
 }

@@ -29,11 +29,13 @@ export interface GitHubTarget {
 /**
  * The GitHub side of one run: a deployment with its statuses, and the PR comment. Telling GitHub never
  * decides the deploy: a write GitHub refuses (a fork's read-only token, a missing permission) is one
- * warning, after which the run stops trying to write.
+ * warning per permission, after which the run stops writing what needs it and goes on with the rest: a
+ * workflow without `pull-requests: write` still gets its deployment's final status.
  */
 export class GitHubReport {
   private deploymentId: number | undefined;
-  private refused = false;
+  /** Permissions GitHub refused: the run stops writing what needs them, and goes on with the rest. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly octokit: Octokit,
@@ -98,11 +100,11 @@ export class GitHubReport {
   }
 
   private async write(permission: string, fn: () => Promise<unknown>): Promise<void> {
-    if (this.refused) return;
+    if (this.refused.has(permission)) return;
     try {
       await fn();
     } catch (err) {
-      this.refused = true;
+      this.refused.add(permission);
       this.log.warning(`GitHub was not told about this deploy: ${describeGitHubError(err, permission)}`);
     }
   }

@@ -1,6 +1,6 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { classifyAwsError, errorName } from '../../aws/errors.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, UserError } from '../../errors.js';
 import { revisionName } from '../../aws/arn.js';
 import { Poller, waitOptions, type Next, type PollOptions, type TimelineEntry } from '../../poll/poller.js';
 import { ourDeployment } from './identify.js';
@@ -78,6 +78,8 @@ class Watcher {
   private verdictForError(err: unknown): DoneVerdict {
     const action = err instanceof CallError ? err.action : 'ecs';
     const cause = err instanceof CallError ? err.cause : err;
+    // Already the line a person reads (say, keys AWS refused that could not be renewed).
+    if (cause instanceof UserError) return failed(cause.message);
     const detail = `${errorName(cause)}: ${errorMessage(cause)}`;
     switch (classifyAwsError(cause)) {
       case 'denied':
