@@ -9,7 +9,7 @@ import { startEcrFront } from './ecr-front.js';
 import { which } from './proc.js';
 import { startRegistry, type RegistryProcess } from './registry.js';
 import type { Durations } from './ecs/tasks.js';
-import { checkAgainstModels } from './model-check.js';
+import { assertWithinModels } from './model-check.js';
 import { startAwsSandbox, type AwsSandbox } from './server.js';
 
 export interface Environment {
@@ -116,12 +116,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
     registry.route((direct) => (aws.iam.policies.size > 0 ? ecrFront.port : direct));
     if (opts.modelCheck ?? true) {
       // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.
-      stops.push(async () => {
-        const findings = await checkAgainstModels(aws.answers);
-        if (findings.length > 0) {
-          throw new Error(`The AWS sandbox answered outside the AWS models:\n${findings.join('\n')}`);
-        }
-      });
+      stops.push(() => assertWithinModels(aws.answers));
     }
     const github = opts.github
       ? await startGitHubSandbox(opts.github === true ? {} : opts.github)

@@ -121,6 +121,9 @@ def check(record):
     op = m["operations"].get(operation)
     where = f"{service}:{operation}"
     if op is None:
+        # What AWS answers to a target it does not know; anything else is the sandbox inventing an operation.
+        if not record["ok"] and record["code"] == "UnknownOperationException":
+            return []
         return [f"{where}: not an operation of the {service} model"]
     if not record["ok"]:
         declared = {e["shape"] for e in op.get("errors", [])}

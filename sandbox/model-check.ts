@@ -30,3 +30,23 @@ export function checkAgainstModels(answers: AnswerRecord[]): Promise<string[]> {
     child.stdin.end(answers.map((a) => JSON.stringify(a)).join('\n'));
   });
 }
+
+/**
+ * Closes a sandbox a test started itself (startAwsSandbox, not startEnvironment) and checks what it answered,
+ * as startEnvironment's stop() does: so every sandbox answer of a full test run is held to the models.
+ */
+export async function closeAndCheck(
+  sandbox: { close(): Promise<void>; answers: AnswerRecord[] } | undefined,
+): Promise<void> {
+  if (!sandbox) return;
+  await sandbox.close();
+  await assertWithinModels(sandbox.answers);
+}
+
+/** Throws with every finding when the sandbox answered outside the AWS models. */
+export async function assertWithinModels(answers: AnswerRecord[]): Promise<void> {
+  const findings = await checkAgainstModels(answers);
+  if (findings.length > 0) {
+    throw new Error(`The AWS sandbox answered outside the AWS models:\n${findings.join('\n')}`);
+  }
+}

@@ -17,6 +17,7 @@ import {
   waitSteady,
 } from '../../sandbox/seed.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { indexTar } from '../../src/image/oci/tar.js';
 import { startBearerFront, startFront, writeOciLayout, type Front } from './publish-helpers.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
@@ -57,7 +58,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await aws?.close();
+  await closeAndCheck(aws);
   await front?.close();
   await registry?.stop();
   await docker?.stop();

@@ -20,6 +20,7 @@ import {
 import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { sandboxClientConfig } from './helpers.js';
 
 /**
@@ -47,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ecs?.destroy();
   cd?.destroy();
-  await sandbox?.close();
+  await closeAndCheck(sandbox);
   await registry?.stop();
 });
 

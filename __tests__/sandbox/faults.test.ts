@@ -16,6 +16,7 @@ import {
 import { SERVICE_DEPLOYMENT_API } from '../../sandbox/outages.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { eventually, sandboxClientConfig } from './helpers.js';
 
 let registry: RegistryProcess;
@@ -34,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ecs?.destroy();
-  await sandbox?.close();
+  await closeAndCheck(sandbox);
   await registry?.stop();
 });
 

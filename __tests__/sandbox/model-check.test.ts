@@ -85,6 +85,16 @@ describe('the sandbox answers checked against the AWS models', () => {
       { service: 'ecs', operation: 'DescribeRainbows', ok: true, body: {} },
       ['ecs:DescribeRainbows: not an operation of the ecs model'],
     ],
+    [
+      'AWS refusing a target it does not know',
+      { service: 'ecs', operation: 'DescribeRainbows', ok: false, code: 'UnknownOperationException' },
+      [],
+    ],
+    [
+      'any other error for an operation the service lacks',
+      { service: 'ecs', operation: 'DescribeRainbows', ok: false, code: 'ClientException' },
+      ['ecs:DescribeRainbows: not an operation of the ecs model'],
+    ],
   ])('%s', async (_what, answer, findings) => {
     const found = await checkAgainstModels([answer]);
     // Enum lists grow with the model; compare the finding up to its list of values.

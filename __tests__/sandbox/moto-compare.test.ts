@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { signedFetch } from './helpers.js';
 import { startMoto, type Moto } from './moto.js';
 
@@ -192,7 +193,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sandbox?.close();
+  await closeAndCheck(sandbox);
   await Promise.all([registry?.stop(), moto?.stop()]);
 });
 

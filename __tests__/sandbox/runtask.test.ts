@@ -10,6 +10,7 @@ import {
 import { programOf } from '../../sandbox/ecs/runtask.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { eventually, pushTinyImage, sandboxClientConfig } from './helpers.js';
 
 let registry: RegistryProcess;
@@ -24,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ecs?.destroy();
-  await sandbox?.close();
+  await closeAndCheck(sandbox);
   await registry?.stop();
 });
 

@@ -23,6 +23,7 @@ import {
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { AwsError } from '../../sandbox/http.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { eventually, pushTinyImage, sandboxClientConfig, signedFetch, TEST_ACCESS_KEY } from './helpers.js';
 
 let registry: RegistryProcess;
@@ -41,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ecs?.destroy();
   ecr?.destroy();
-  await sandbox?.close();
+  await closeAndCheck(sandbox);
   await registry?.stop();
 });
 

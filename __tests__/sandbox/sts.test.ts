@@ -12,6 +12,7 @@ import { SANDBOX_USER } from '../../sandbox/iam.js';
 import { parseQuery, queryError, queryResponse, toXml } from '../../sandbox/query.js';
 import { startRegistry, type RegistryProcess } from '../../sandbox/registry.js';
 import { startAwsSandbox, type AwsSandbox } from '../../sandbox/server.js';
+import { closeAndCheck } from '../../sandbox/model-check.js';
 import { accountTrustPolicy, gitHubTrustPolicy, trustAllows } from '../../sandbox/trust.js';
 import { eventually } from './helpers.js';
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await github?.close();
-  await sandbox?.close();
+  await closeAndCheck(sandbox);
   await registry?.stop();
 });
 

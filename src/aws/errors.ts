@@ -158,6 +158,16 @@ const REJECTED = new Set([
 const NO_CREDENTIALS =
   'add aws-actions/configure-aws-credentials before this step, or set role-to-assume on it (the job needs `permissions: id-token: write`)';
 
+// Node's codes for a certificate chain it does not trust: never worth a retry, always a missing CA.
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
+
 /**
  * A fault of the step's environment rather than of its inputs, in words with the fix: no credentials,
  * expired or rejected credentials, an endpoint that does not answer (which service, operation, endpoint;
@@ -165,7 +175,8 @@ const NO_CREDENTIALS =
  * anything else, which keeps its own description.
  */
 export function describeEnvironmentFault(err: unknown, region: string): UserError | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
+  // Already the line a person reads (a failed renewal says it was refused as expired: not this fault).
+  if (typeof err !== 'object' || err === null || err instanceof UserError) return undefined;
   const name = errorName(err);
   const message = oneLineMessage(err);
   const call = callOf(err);
@@ -184,6 +195,12 @@ export function describeEnvironmentFault(err: unknown, region: string): UserErro
     );
   }
   const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : name;
+  if (call && UNTRUSTED_CERTIFICATE.has(code)) {
+    const host = call.endpoint?.replace(/^https?:\/\//, '') ?? 'its endpoint';
+    return new UserError(
+      `AWS endpoint ${host} presented a TLS certificate this runner does not trust (${code} on ${what}); if a private CA or a TLS-inspecting proxy signed it, set AWS_CA_BUNDLE (or NODE_EXTRA_CA_CERTS) to the CA's PEM file.`,
+    );
+  }
   if (call && (code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
     return new UserError(
       `${call.service} did not answer ${call.operation}: ${call.endpoint ?? 'its endpoint'} is not a host anyone knows (${code}). Is aws-region '${region}' a real region, and AWS_ENDPOINT_URL_* (if set) right?`,
