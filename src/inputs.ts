@@ -68,6 +68,11 @@ export function readInputs(read: InputReader = actionsReader, env: NodeJS.Proces
   if (github?.preview && deploy.services.length > 1) {
     throw inputError('service', deploy.services.join(', '), 'one service, the template of the previews');
   }
+  if (github?.preview?.deleteImages && !image?.repository) {
+    throw new UserError(
+      "Input 'preview-delete-images' is true, but 'image' and 'repository' are not set: the images to delete are the preview's in 'repository'.",
+    );
+  }
   if (image?.source.kind === 'deployment' && !github) {
     throw new UserError(
       `Input 'image' is '${image.image}', which reads a GitHub deployment: 'github-token' and 'environment' (or 'preview') are needed.`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readInputs } from '../../../src/inputs.js';
 import { readGitHubInputs } from '../../../src/inputs/github.js';
 
 const reader =
@@ -55,5 +56,32 @@ describe('readGitHubInputs', () => {
   it('takes a preview environment with {number}', () => {
     const inputs = readGitHubInputs(reader({ ...token, preview: 'true', environment: 'pr-{number}' }));
     expect(inputs?.environment).toBe('pr-{number}');
+  });
+});
+
+describe('readInputs with previews', () => {
+  const base = { ...token, service: 'web', preview: 'true', 'aws-region': 'us-east-1' };
+
+  it('refuses preview-delete-images without a repository to delete from', () => {
+    // Every container names its own image: nothing is pushed to a repository of ours.
+    const given = { ...base, 'preview-delete-images': 'true', containers: 'app=nginx:1.27' };
+    expect(() => readInputs(reader(given), {})).toThrow(
+      "Input 'preview-delete-images' is true, but 'image' and 'repository' are not set",
+    );
+  });
+
+  it('refuses several template services', () => {
+    const given = { ...base, service: 'web, api', image: 'app:1', repository: 'app' };
+    expect(() => readInputs(reader(given), { GITHUB_SHA: 'abc' })).toThrow(
+      "Input 'service' is 'web, api': expected one service, the template of the previews.",
+    );
+  });
+
+  it('takes preview-delete-images with image and repository', () => {
+    const inputs = readInputs(
+      reader({ ...base, 'preview-delete-images': 'true', image: 'app:1', repository: 'app' }),
+      { GITHUB_SHA: 'abc' },
+    );
+    expect(inputs.github?.preview?.deleteImages).toBe(true);
   });
 });

@@ -68,6 +68,44 @@ function report(over: Partial<DeployReport>): DeployReport {
 }
 
 describe('renderDeploySection', () => {
+  const cells = (md: string) =>
+    Object.fromEntries([...md.matchAll(/^\| (Image|Digest|Rollout) \| (.*) \|$/gm)].map((m) => [m[1], m[2]]));
+  const nothingPushed = { image: '', imageUri: '', digest: '', tags: [] };
+
+  it.each([
+    [
+      'one container, digest reported',
+      [{ container: 'web', image: 'nginx:1.27', digest: DIGEST }],
+      '`nginx:1.27`',
+      `\`${DIGEST}\``,
+    ],
+    ['digest unknown', [{ container: 'web', image: 'nginx:1.27', digest: undefined }], '`nginx:1.27`', '—'],
+    [
+      'several containers',
+      [
+        { container: 'web', image: 'nginx:1.27', digest: DIGEST },
+        { container: 'log', image: 'fluent-bit:3', digest: undefined },
+      ],
+      '`web`: `nginx:1.27`, `log`: `fluent-bit:3`',
+      `\`web\`: \`${DIGEST}\`, \`log\`: —`,
+    ],
+    ['nothing known', [], '—', '—'],
+  ])(
+    'nothing pushed (%s): the Image and Digest cells say what the containers were given',
+    (_what, containers, image, digest) => {
+      const md = renderDeploySection(report({ ...nothingPushed, containers }));
+      expect(cells(md)).toMatchObject({ Image: image, Digest: digest });
+    },
+  );
+
+  it('a run with nothing to deploy says so in its headline and Rollout cell', () => {
+    const unchanged = { ...serviceOutcome('web', undefined), state: 'SUCCESSFUL' as const, unchanged: true };
+    const outcome = single(undefined, { services: [unchanged], state: 'SUCCESSFUL' });
+    const md = renderDeploySection(report({ outcome }));
+    expect(md.split('\n')[0]).toBe('## ✅ Nothing to deploy: web (cluster prod) already runs `web:7`');
+    expect(cells(md).Rollout).toBe('none: nothing to deploy');
+  });
+
   it('renders a successful deploy in full', () => {
     expect(renderDeploySection(report({}))).toBe(
       [
