@@ -36,7 +36,9 @@ export function inputType(spec: ActionInput): string {
   if (/JSON array/.test(text)) return 'JSON array or string';
   if (/^(true|false)$/.test(fallback) || /^'?`true`/.test(text)) return 'boolean';
   if (/per line|comma-separated/i.test(text)) return 'list';
-  if (/^\d+(\.\d+)?$/.test(fallback) || /\(\d+(\.\d+)? to \d+/.test(text) || /Default \d+\./.test(text)) {
+  // A range in parentheses is a number's; "(2 to 64 of letters …)" is a length, not a value.
+  const range = /\(\d+(\.\d+)? to \d+(\.\d+)?[),]|\b\d+ to \d+ (seconds|minutes)\b/;
+  if (/^\d+(\.\d+)?$/.test(fallback) || range.test(text) || /Defaults? (to )?\d+[.;]/.test(text)) {
     return 'number';
   }
   return 'string';
