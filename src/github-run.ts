@@ -6,6 +6,7 @@ import {
   describePreview,
   ecsName,
   previewFamily,
+  previewOwner,
   previewController,
   previewServiceInput,
   waitUntilDrained,
@@ -168,7 +169,7 @@ export async function planPreview(
     // Created with preview-desired-count; after that, left as it is unless desired-count says otherwise.
     desiredCount: existing ? inputs.deploy.desiredCount : undefined,
   };
-  const owner = `${side.run.repository}/pull/${number}`;
+  const owner = previewOwner(side.run.repository, number);
   // A URL per preview (preview-listener-arn): its rule and target group, read now, made on create.
   const alb =
     !existing && template && settings.listenerArn && preview.host

@@ -1,5 +1,6 @@
 // What `neededPolicy` (permissions.ts) is told about a run: which features its inputs turn on and the names
 // the plan found (account, cluster, services, family, repository, roles, CodeDeploy group, load balancer).
+import { accountOf } from './aws/arn.js';
 import type { Inputs } from './inputs.js';
 import type { Plan } from './plan.js';
 import { neededPolicy, type NeededPolicy, type PolicyNames, type RunShape } from './permissions.js';
@@ -22,7 +23,7 @@ export function policyForRun(inputs: Inputs, plan: Plan): NeededPolicy {
       : undefined,
   };
   const serviceArn = plan.services[0]?.serviceArn ?? '';
-  const account = /^arn:[^:]+:ecs:[^:]*:(\d{12}):/.exec(serviceArn)?.[1];
+  const account = accountOf(serviceArn);
   const base = plan.taskDefinition.base;
   const family = str(base['family']);
   const listener = preview?.listenerArn && /:listener\/app\/([^/]+)\//.exec(preview.listenerArn)?.[1];

@@ -14,7 +14,7 @@ import type { ImageInputs } from './inputs/image.js';
 import { preparePlan, type Plan } from './plan.js';
 import { stepLog as log } from './report/log.js';
 import { RunReport } from './report/run-report.js';
-import { containersOf } from './taskdef/containers.js';
+import { containerList, containersOf } from './taskdef/containers.js';
 import { policyForRun } from './permissions-of.js';
 import { dryRunStage, offlineDryRunStage, registerStage, renderStage } from './taskdef/stage.js';
 
@@ -126,10 +126,14 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
   if (!image) {
     // Nothing pushed: the summary still names what each updated container runs, by digest where known.
     const { cluster, services } = deployInputs;
-    const taskDefinition = registered.rendered.taskDefinition;
-    const containers = plan.taskDefinition.containers;
-    const args = { cluster, services, taskDefinitionArn: registered.arn, taskDefinition, containers };
-    report.record('containers', await containerImages(ecs, args));
+    const updated = new Set(plan.taskDefinition.containers);
+    const given = containerList(registered.rendered.taskDefinition).flatMap(({ name, image }) =>
+      typeof name === 'string' && typeof image === 'string' && updated.has(name) ? [{ name, image }] : [],
+    );
+    report.record(
+      'containers',
+      await containerImages(ecs, { cluster, services, taskDefinitionArn: registered.arn, given }),
+    );
   }
   return report.record('deploy', outcome);
 }

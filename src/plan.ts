@@ -1,5 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { accountOf } from './aws/arn.js';
 import { checkPermissions, type PermissionCheck } from './aws/simulate.js';
 import { checkStrategyPlan } from './deploy/strategy.js';
 import { inputError, UserError } from './errors.js';
@@ -86,7 +87,7 @@ function writesOf(services: Service[], inputs: Inputs, preview: PreviewPlan | un
     : services.map((s) => {
         if (s.deploymentController?.type !== 'CODE_DEPLOY')
           return { action: 'ecs:UpdateService', resource: s.serviceArn ?? '*' };
-        const account = /^arn:[^:]+:ecs:[^:]*:(\d{12}):/.exec(s.serviceArn ?? '')?.[1] ?? '*';
+        const account = accountOf(s.serviceArn) ?? '*';
         const group = codeDeploy ? `${codeDeploy.application}/${codeDeploy.deploymentGroup}` : '*';
         const resource = `arn:aws:codedeploy:${inputs.awsRegion}:${account}:deploymentgroup:${group}`;
         return { action: 'codedeploy:CreateDeployment', resource };

@@ -5,6 +5,7 @@ import {
   deletePreviewService,
   describePreview,
   previewFamily,
+  previewOwner,
   removePreviewFamily,
 } from './deploy/preview.js';
 import { imagesSafeToDelete } from './deploy/preview-images.js';
@@ -42,7 +43,7 @@ export async function closePreview(
   const listenerArn = inputs.github?.preview?.listenerArn;
   if (listenerArn) {
     const { removePreviewAlb } = await import('./deploy/preview-alb.js');
-    const owner = `${side.run.repository}/pull/${preview.number}`;
+    const owner = previewOwner(side.run.repository, preview.number);
     const target = { region: inputs.awsRegion, listenerArn, owner, previewName: preview.name };
     removed.push(...(await removePreviewAlb(target, inputs.deploy, log)));
   }

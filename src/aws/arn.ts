@@ -5,6 +5,11 @@ const TASK_DEFINITION_ARN =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
 const FAMILY_REVISION = /([A-Za-z0-9_-]+):(\d+)$/;
 
+/** The account of any ARN (`arn:aws:ecs:eu-west-1:123456789012:service/...` → `123456789012`). */
+export function accountOf(arn: string | undefined): string | undefined {
+  return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
+}
+
 /** A full task-definition ARN, as `task-definition` may give one. */
 export function isTaskDefinitionArn(text: string): boolean {
   return TASK_DEFINITION_ARN.test(text);

@@ -2,6 +2,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { STSClient } from '@aws-sdk/client-sts';
 // ncc inlines the JSON, so the user agent follows a version bump without anyone editing this file.
@@ -159,4 +160,19 @@ export async function createStsClient(region: string): Promise<STSClient> {
   const { STSClient } = await import('@aws-sdk/client-sts');
   const { credentials: _own, ...config } = clientConfig(region);
   return new STSClient(config);
+}
+
+// The plan's permission check (aws/simulate.ts) is a courtesy before the first write: two tries, not eight.
+const CHECK_ATTEMPTS = 2;
+
+/** STS as the step's principal (the assumed role's keys when there are some): who is about to deploy. */
+export async function createCallerStsClient(region: string): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  return withCallContext(new STSClient({ ...clientConfig(region), maxAttempts: CHECK_ATTEMPTS }));
+}
+
+/** IAM, for the policy simulator the plan asks before the first write. */
+export async function createIamClient(region: string): Promise<IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  return withCallContext(new IAMClient({ ...clientConfig(region), maxAttempts: CHECK_ATTEMPTS }));
 }

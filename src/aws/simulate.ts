@@ -5,7 +5,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { UserError } from '../errors.js';
 import { debugLines } from '../report/log.js';
-import { clientConfig } from './clients.js';
+import { createCallerStsClient, createIamClient } from './clients.js';
 import { describeAwsError } from './errors.js';
 
 export interface PermissionCheck {
@@ -21,19 +21,20 @@ function policySourceArn(callerArn: string): string {
 
 async function simulate(client: IAMClient, source: string, checks: PermissionCheck[]) {
   const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
-  const denied: { check: PermissionCheck; decision: string }[] = [];
-  for (const check of checks) {
-    const out = await client.send(
-      new SimulatePrincipalPolicyCommand({
-        PolicySourceArn: source,
-        ActionNames: [check.action],
-        ResourceArns: [check.resource],
-      }),
-    );
-    const decision = out.EvaluationResults?.[0]?.EvalDecision ?? 'allowed';
-    if (decision !== 'allowed') denied.push({ check, decision });
-  }
-  return denied;
+  // One call per action (the simulator crosses every action with every resource it is given), all at once.
+  const decisions = await Promise.all(
+    checks.map(async (check) => {
+      const out = await client.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: source,
+          ActionNames: [check.action],
+          ResourceArns: [check.resource],
+        }),
+      );
+      return { check, decision: out.EvaluationResults?.[0]?.EvalDecision ?? 'allowed' };
+    }),
+  );
+  return decisions.filter((d) => d.decision !== 'allowed');
 }
 
 /** Throws one line naming the first action IAM says the principal may not do; quiet when it cannot ask. */
@@ -41,19 +42,18 @@ export async function checkPermissions(region: string, checks: PermissionCheck[]
   if (checks.length === 0) return;
   let source: string;
   let denied;
+  const [sts, iam] = await Promise.all([createCallerStsClient(region), createIamClient(region)]);
   try {
-    const [{ STSClient, GetCallerIdentityCommand }, { IAMClient }] = await Promise.all([
-      import('@aws-sdk/client-sts'),
-      import('@aws-sdk/client-iam'),
-    ]);
-    const caller = await new STSClient({ ...clientConfig(region), maxAttempts: 2 }).send(
-      new GetCallerIdentityCommand({}),
-    );
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const caller = await sts.send(new GetCallerIdentityCommand({}));
     source = policySourceArn(caller.Arn ?? '');
-    denied = await simulate(new IAMClient({ ...clientConfig(region), maxAttempts: 2 }), source, checks);
+    denied = await simulate(iam, source, checks);
   } catch (err) {
     debugLines(`Permission check skipped (${describeAwsError(err)}); refused calls name their IAM action.`);
     return;
+  } finally {
+    sts.destroy();
+    iam.destroy();
   }
   const [first] = denied;
   if (!first) return;

@@ -11,14 +11,6 @@ export interface ContainerImage {
 
 const DIGEST = /@(sha256:[0-9a-f]{64})$/;
 
-function definitions(taskDefinition: Record<string, unknown>): Array<{ name: string; image: string }> {
-  const list = Array.isArray(taskDefinition.containerDefinitions) ? taskDefinition.containerDefinitions : [];
-  return list.flatMap((c: unknown) => {
-    const { name, image } = (c ?? {}) as { name?: unknown; image?: unknown };
-    return typeof name === 'string' && typeof image === 'string' ? [{ name, image }] : [];
-  });
-}
-
 /** container name → imageDigest, from the service's running tasks of the revision (DescribeTasks). */
 async function reportedDigests(
   ecs: ECSClient,
@@ -52,12 +44,11 @@ export async function containerImages(
     cluster: string;
     services: string[];
     taskDefinitionArn: string;
-    taskDefinition: Record<string, unknown>;
-    containers: string[];
+    /** The updated containers as the registered revision names them (taskdef/containers.ts reads them). */
+    given: Array<{ name: string; image: string }>;
   },
 ): Promise<ContainerImage[]> {
-  const given = definitions(args.taskDefinition).filter((d) => args.containers.includes(d.name));
-  const images: ContainerImage[] = given.map((d) => ({
+  const images: ContainerImage[] = args.given.map((d) => ({
     container: d.name,
     image: d.image,
     digest: DIGEST.exec(d.image)?.[1],

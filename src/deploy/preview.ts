@@ -36,6 +36,14 @@ export function previewFamily(family: string, number: number): string {
   return `${ecsName(family).slice(0, NAME_LIMIT - suffix.length)}${suffix}`;
 }
 
+/**
+ * Pure: the owner every resource of a preview is tagged with (service, rule, target group): `owner/repo/pull/7`.
+ * One spelling, so the close finds what the open made.
+ */
+export function previewOwner(repository: string, number: number): string {
+  return `${repository}/pull/${number}`;
+}
+
 /** The tag that says which pull request a preview belongs to (`#` is not allowed in ECS tag values). */
 const PREVIEW_TAG = 'ecs-ship:preview';
 

@@ -24,6 +24,11 @@ const FAILED_AS: Record<string, string> = {
   FAILED: 'failed',
 };
 
+/** Every service already ran the revision: no update was made (deploy/unchanged.ts). */
+function nothingDeployed(outcome: DeployOutcome): boolean {
+  return outcome.services.length > 0 && outcome.services.every((s) => s.unchanged);
+}
+
 function headline(report: DeployReport): string {
   const { outcome } = report;
   const names = outcome.services.map((s) => s.service).join(', ');
@@ -31,7 +36,7 @@ function headline(report: DeployReport): string {
   if (outcome.state === 'NOT_STARTED') {
     return `## ❌ One-off task failed, no service updated in ${escapeMarkdown(`cluster ${report.cluster}`)}`;
   }
-  if (outcome.services.length > 0 && outcome.services.every((s) => s.unchanged)) {
+  if (nothingDeployed(outcome)) {
     return `## ✅ Nothing to deploy: ${where} already ${outcome.services.length > 1 ? 'run' : 'runs'} ${code(revisionLabel(report))}`;
   }
   if (outcome.state === 'NOT_WAITED') return `## ✅ Updated ${where}, rollout not watched`;
@@ -91,8 +96,7 @@ function overview(report: DeployReport): Array<[string, string]> {
   ];
   if (names.length > 0) rows.push([names.length > 1 ? 'Services' : 'Service', names.map(code).join(', ')]);
   if (outcome.runTask) rows.push(['One-off task', runTaskCell(outcome.runTask)]);
-  const unchanged = outcome.services.length > 0 && outcome.services.every((s) => s.unchanged);
-  rows.push(['Rollout', unchanged ? 'none: nothing to deploy' : code(outcome.state)]);
+  rows.push(['Rollout', nothingDeployed(outcome) ? 'none: nothing to deploy' : code(outcome.state)]);
   rows.push(['Duration', duration === undefined ? '—' : formatDuration(duration)]);
   if (outcome.cleanup) {
     const gone = outcome.cleanup.deregistered.map((a) => code(revisionName(a)));
