@@ -1,0 +1,99 @@
+import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
+import { unattachedNote } from './deploy/alb-rules.js';
+import type { DeployHooks } from './deploy/stage.js';
+import {
+  createPreviewService,
+  describePreview,
+  previewFamily,
+  previewOwner,
+  previewController,
+  previewServiceInput,
+  waitUntilDrained,
+} from './deploy/preview.js';
+import type { GitHubSide } from './github-run.js';
+import type { DeployInputs } from './inputs/deploy.js';
+import type { Inputs } from './inputs.js';
+import type { PreviewPlan } from './plan.js';
+
+/** What the plan and the deploy stage need to know about a preview (reads only). */
+export interface PreviewDeploy {
+  plan: PreviewPlan;
+  /** The deploy inputs aimed at the preview service instead of the template. */
+  deploy: DeployInputs;
+  /** As the deploy stage's strategy context wants it: the preview, or the template it will be made from. */
+  described: Service[];
+  /** Set while the preview does not exist: how to create it. */
+  create: NonNullable<DeployHooks['create']>[string] | undefined;
+}
+
+/**
+ * The preview this pull request's run deploys to: the service when it exists, else how to create it from the
+ * template service (and, with `preview-listener-arn`, its rule and target group). Reads only: nothing is
+ * created until the deploy stage calls `create`.
+ */
+export async function planPreview(
+  ecs: ECSClient,
+  inputs: Inputs,
+  side: GitHubSide,
+  log: (line: string) => void,
+): Promise<PreviewDeploy | undefined> {
+  const preview = side.preview;
+  const settings = inputs.github?.preview;
+  if (!preview || !settings) return undefined;
+  const { cluster } = inputs.deploy;
+  const existing = await describePreview(ecs, cluster, preview.name);
+  const unattached = existing && settings.listenerArn && unattachedNote(existing.loadBalancers, preview.name);
+  if (unattached) log(unattached);
+  const { pollSeconds, timeoutMinutes } = inputs.deploy;
+  if (!existing) await waitUntilDrained(ecs, cluster, preview.name, { pollSeconds, timeoutMinutes, log });
+  const template = await describePreview(ecs, cluster, inputs.deploy.service);
+  if (!existing && template)
+    log(`Service ${preview.name} does not exist: it is created from ${template.serviceName}`);
+  const number = preview.number;
+  const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };
+  const deploy: DeployInputs = {
+    ...inputs.deploy,
+    service: preview.name,
+    services: [preview.name],
+    // Created with preview-desired-count; after that, left as it is unless desired-count says otherwise.
+    desiredCount: existing ? inputs.deploy.desiredCount : undefined,
+  };
+  const owner = previewOwner(side.run.repository, number);
+  // A URL per preview (preview-listener-arn): its rule and target group, read now, made on create.
+  const alb =
+    !existing && template && settings.listenerArn && preview.host
+      ? await (
+          await import('./deploy/preview-alb.js')
+        ).planPreviewAlb(
+          {
+            region: inputs.awsRegion,
+            listenerArn: settings.listenerArn,
+            host: preview.host,
+            owner,
+            previewName: preview.name,
+          },
+          template,
+        )
+      : undefined;
+  const create =
+    existing || !template
+      ? undefined
+      : async (taskDefinitionArn: string, deploymentConfiguration: DeploymentConfiguration | undefined) =>
+          createPreviewService(
+            ecs,
+            previewServiceInput({
+              cluster,
+              template,
+              name: preview.name,
+              taskDefinitionArn,
+              deploymentConfiguration,
+              desiredCount: inputs.deploy.desiredCount ?? settings.desiredCount,
+              owner,
+              ...(alb ? { loadBalancers: await alb.ensure(log) } : {}),
+            }),
+          );
+  // A new preview is deployed as it will be created: with ECS's own controller (see previewServiceInput).
+  const described =
+    existing ?? (template && { ...template, deploymentController: previewController(template) });
+  return { plan, deploy, described: described ? [described] : [], create };
+}
