@@ -8,9 +8,9 @@ import {
   previewOwner,
   removePreviewFamily,
 } from './deploy/preview.js';
-import { imagesSafeToDelete } from './deploy/preview-images.js';
+import { digestsIn, imagesSafeToDelete } from './deploy/preview-images.js';
 import type { GitHubSide } from './github-run.js';
-import { deleteImages, digestsIn } from './image/ecr/delete-images.js';
+import { deleteImages } from './image/ecr/delete-images.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './report/log.js';
 import { renderPreviewComment, type PreviewRemoved } from './report/pr-comment.js';

@@ -7,12 +7,24 @@ import { revisionsInUse } from './revisions.js';
 /** How a task definition names an image of `repository`: by digest, or by tag (`latest` when it says none). */
 type ImageRef = { digest: string } | { tag: string };
 
-/** Pure: `host/repository@sha256:…`, `host/repository:tag` or `host/repository`, when it is `repository`'s. */
+/**
+ * Pure: `host/repository@sha256:…` (a tag before the digest is ignored, as registries do),
+ * `host/repository:tag` or `host/repository`, when it is `repository`'s; otherwise undefined.
+ */
 export function refIn(uri: string, repository: string): ImageRef | undefined {
-  const m = /^[^/]+\/([^@:]+)(?:@(sha256:[a-f0-9]{64})|:([\w][\w.-]{0,127}))?$/.exec(uri);
+  const m = /^[^/]+\/([^@:]+)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(uri);
   if (!m || m[1] !== repository) return undefined;
-  if (m[2]) return { digest: m[2] };
-  return { tag: m[3] ?? 'latest' };
+  if (m[3]) return { digest: m[3] };
+  return { tag: m[2] ?? 'latest' };
+}
+
+/** Pure: the digests of `images` that live in `repository` (`host/repository@sha256:…`), each once. */
+export function digestsIn(images: string[], repository: string): string[] {
+  const digests = images.flatMap((uri) => {
+    const ref = refIn(uri, repository);
+    return ref && 'digest' in ref ? [ref.digest] : [];
+  });
+  return [...new Set(digests)];
 }
 
 /** Pure: which of `digests` a reference in use points at, given each digest's tags. */

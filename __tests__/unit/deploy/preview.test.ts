@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { digestsInUse, refIn } from '../../../src/deploy/preview-images.js';
+import { digestsIn, digestsInUse, refIn } from '../../../src/deploy/preview-images.js';
 import {
   ecsName,
   previewController,
@@ -100,10 +100,19 @@ describe('which preview images a service still runs', () => {
     [`1.dkr.ecr.us-east-1.amazonaws.com/web@${D1}`, 'web', { digest: D1 }],
     ['1.dkr.ecr.us-east-1.amazonaws.com/web:main', 'web', { tag: 'main' }],
     ['127.0.0.1:5000/team/web', 'team/web', { tag: 'latest' }],
+    [`1.dkr.ecr.us-east-1.amazonaws.com/web:main@${D1}`, 'web', { digest: D1 }],
+    ['127.0.0.1:5000/team/web', 'web', undefined],
     ['127.0.0.1:5000/other:main', 'web', undefined],
+    ['web:main', 'web', undefined],
     ['public.ecr.aws/nginx/nginx:stable', 'web', undefined],
   ])('%s in %s', (uri, repository, ref) => {
     expect(refIn(uri, repository)).toEqual(ref);
+  });
+
+  it("the family's digests in the repository, each once", () => {
+    const host = '1.dkr.ecr.us-east-1.amazonaws.com';
+    const images = [`${host}/web@${D1}`, `${host}/web:pr-7@${D1}`, `${host}/web:pr-7`, `${host}/api@${D2}`];
+    expect(digestsIn(images, 'web')).toEqual([D1]);
   });
 
   it('by digest, or by a tag that is on the digest', () => {

@@ -1,15 +1,6 @@
 import { BatchDeleteImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describeAwsError } from '../../aws/errors.js';
 
-/** Pure: the digests of `images` that live in `repository` (`host/repository@sha256:…`), each once. */
-export function digestsIn(images: string[], repository: string): string[] {
-  const digests = images.flatMap((uri) => {
-    const m = /^[^/]+\/(.+)@(sha256:[a-f0-9]{64})$/.exec(uri);
-    return m && m[1] === repository ? [m[2] as string] : [];
-  });
-  return [...new Set(digests)];
-}
-
 /**
  * Deletes images by digest (with every tag on them), 100 a call as ECR allows. What ECR refuses is
  * returned as lines to warn about, never thrown: a preview's cleanup goes on.
