@@ -148,3 +148,28 @@ export async function buildTinyImage(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** The Fargate basics most test task definitions share; `fields` add to them or replace them. */
+export function fargateTaskDefinition(
+  family: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    family,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    ...fields,
+  };
+}
+
+/** `fargateTaskDefinition` written to a file of its own, as a repository keeps one: its path. */
+export async function taskDefinitionFile(
+  family: string,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-td-')), 'task-definition.json');
+  await writeFile(file, JSON.stringify(fargateTaskDefinition(family, fields)));
+  return file;
+}

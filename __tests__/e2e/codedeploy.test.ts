@@ -5,13 +5,10 @@ import {
   CreateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
 import { CreateServiceCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { INSTALL_TIMEOUT_MESSAGE } from '../../sandbox/codedeploy-rollout.js';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { errorLines, lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
-import { createRepositories, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
+import { createRepositories, sandboxEcs, taskDefinitionFile, waitSteady } from '../../sandbox/seed.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
 
 /**
@@ -127,33 +124,18 @@ const POLLED = { 'poll-seconds': String(POLL) };
 const ROLLBACK = 3 * POLL;
 
 /** A task definition file: container `app` on port 8080 (the load balancer's), plus `others`. */
-async function taskDefinitionFile(
+function appTaskDefinition(
   family: string,
   others: Array<Record<string, unknown>>,
   app: Record<string, unknown> = {},
 ): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-cd-')), 'td.json');
-  await writeFile(
-    file,
-    JSON.stringify({
-      family,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'app',
-          image: 'placeholder',
-          essential: true,
-          portMappings: [{ containerPort: 8080 }],
-          ...app,
-        },
-        ...others,
-      ],
-    }),
-  );
-  return file;
+  const appContainer = {
+    name: 'app',
+    image: 'placeholder',
+    essential: true,
+    portMappings: [{ containerPort: 8080 }],
+  };
+  return taskDefinitionFile(family, { containerDefinitions: [{ ...appContainer, ...app }, ...others] });
 }
 
 /** When the sandbox first stopped a task of the new revision. */
@@ -262,7 +244,7 @@ describe('a CODE_DEPLOY service', () => {
 
   it('stops at the first task that cannot pull its image, and reports the rollback CodeDeploy made', async () => {
     const first = await seedCodeDeployService('till', false);
-    const file = await taskDefinitionFile('till', [
+    const file = await appTaskDefinition('till', [
       // The real pull check: this image was never pushed to the sandbox's registry.
       { name: 'agent', image: `${environment.registry.host}/never-pushed:v1`, essential: true },
     ]);
@@ -305,7 +287,7 @@ describe('a CODE_DEPLOY service', () => {
 
   it('rollback: false stops the deployment without a rollback: FAILED, the old task set keeps serving', async () => {
     const first = await seedCodeDeployService('drawer', false);
-    const file = await taskDefinitionFile('drawer', [
+    const file = await appTaskDefinition('drawer', [
       {
         name: 'agent',
         image: 'public.ecr.aws/docker/library/busybox:1',
@@ -350,7 +332,7 @@ describe('a CODE_DEPLOY service', () => {
   it("with no stopped task to go on (never healthy), waits for CodeDeploy's install timeout and its group's rollback", async () => {
     const first = await seedCodeDeployService('safe', true);
     // Still in its start period when CodeDeploy gives up: never healthy, never stopped.
-    const file = await taskDefinitionFile('safe', [], {
+    const file = await appTaskDefinition('safe', [], {
       healthCheck: { command: ['CMD-SHELL', 'exit 1'], startPeriod: 300, interval: 30, retries: 3 },
     });
     // AWS waits 60 minutes for a healthy replacement; a minute is one real second here.

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
@@ -10,6 +9,7 @@ import {
   buildTinyImage,
   createRepositories,
   sandboxEcs,
+  taskDefinitionFile,
   seedService,
   waitSteady,
 } from '../../sandbox/seed.js';
@@ -145,21 +145,12 @@ describe('a rollout whose image cannot be pulled', () => {
     await seedService(ecs, { service: 'billing', desiredCount: 2 });
     await waitSteady(ecs, 'billing');
     await buildTinyImage(environment.env, 'billing-app:build-1');
-    const taskDefinition = join(await mkdtemp(join(tmpdir(), 'ecs-ship-td-')), 'billing-td.json');
-    await writeFile(
-      taskDefinition,
-      JSON.stringify({
-        family: 'billing',
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          { name: 'app', image: 'placeholder', essential: true },
-          { name: 'agent', image: `${environment.registry.host}/never-pushed:v1`, essential: true },
-        ],
-      }),
-    );
+    const taskDefinition = await taskDefinitionFile('billing', {
+      containerDefinitions: [
+        { name: 'app', image: 'placeholder', essential: true },
+        { name: 'agent', image: `${environment.registry.host}/never-pushed:v1`, essential: true },
+      ],
+    });
     const { main } = await runAction({
       inputs: {
         image: 'billing-app:build-1',

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { lastCallAt, runAction, type StepResult } from '../../sandbox/runner.js';
 import {
   buildTinyImage,
   createRepositories,
   sandboxEcs,
+  taskDefinitionFile,
   seedService,
   waitSteady,
 } from '../../sandbox/seed.js';
@@ -74,19 +72,10 @@ async function deploy(s: Scenario): Promise<{ main: StepResult; previous: string
       }),
     );
   }
-  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-fail-')), 'td.json');
-  await writeFile(
-    file,
-    JSON.stringify({
-      family: s.service,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'app', image: 'placeholder', essential: true, ...s.container }],
-      ...s.taskDefinition,
-    }),
-  );
+  const file = await taskDefinitionFile(s.service, {
+    containerDefinitions: [{ name: 'app', image: 'placeholder', essential: true, ...s.container }],
+    ...s.taskDefinition,
+  });
   const { main } = await runAction({
     inputs: {
       image: 'fail-app:1',

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { runAction, type StepResult } from '../../sandbox/runner.js';
-import { sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import { sandboxEcs, taskDefinitionFile, seedService, waitSteady } from '../../sandbox/seed.js';
 
 /**
  * A log made for people, when a rollout fails and is undone: `(new)` marks only the revision this step
@@ -47,16 +44,9 @@ async function failingDeploy(
     );
     await waitSteady(ecs, service);
   }
-  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-undo-')), 'td.json');
-  const td = {
-    family: service,
-    requiresCompatibilities: ['FARGATE'],
-    networkMode: 'awsvpc',
-    cpu: '256',
-    memory: '512',
+  const file = await taskDefinitionFile(service, {
     containerDefinitions: [{ name: service, image: 'placeholder', essential: true, ...container }],
-  };
-  await writeFile(file, JSON.stringify(td));
+  });
   const { main } = await runAction({
     inputs: {
       service,

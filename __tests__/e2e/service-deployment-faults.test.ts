@@ -3,7 +3,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { SERVICE_DEPLOYMENT_API, type Missing } from '../../sandbox/outages.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import { sandboxEcs, taskDefinitionFile, seedService, waitSteady } from '../../sandbox/seed.js';
 
 /**
  * Faults that must leave the service alone, run as the runner runs the bundled action against the sandbox:
@@ -112,25 +112,12 @@ describe('without the service-deployment API, the rollout is judged from Describ
   }, 120_000);
 });
 
-async function crashingTaskDefinition(family: string): Promise<string> {
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-crash-')), 'td.json');
-  await writeFile(
-    file,
-    JSON.stringify({
-      family,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        { name: family, image: 'placeholder', essential: true, command: ['sh', '-c', 'exit 3'] },
-      ],
-    }),
-  );
-  return file;
+function crashingTaskDefinition(family: string): Promise<string> {
+  return taskDefinitionFile(family, {
+    containerDefinitions: [
+      { name: family, image: 'placeholder', essential: true, command: ['sh', '-c', 'exit 3'] },
+    ],
+  });
 }
 
 describe('with ECS not answering for the whole wait', () => {

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEnvironment, type Environment } from '../../sandbox/environment.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import { sandboxEcs, taskDefinitionFile, seedService, waitSteady } from '../../sandbox/seed.js';
 
 /**
  * The watcher's log as a person reads it, run as the runner runs the bundled action: a rollout in which
@@ -34,25 +31,16 @@ beforeAll(async () => {
   ecs = sandboxEcs(environment.env);
   await seedService(ecs, { service: 'slow', desiredCount: 2 });
   await waitSteady(ecs, 'slow');
-  const file = join(await mkdtemp(join(tmpdir(), 'ecs-ship-slow-')), 'td.json');
-  await writeFile(
-    file,
-    JSON.stringify({
-      family: 'slow',
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'slow',
-          image: 'placeholder',
-          essential: true,
-          healthCheck: { command: ['CMD-SHELL', 'sleep 600 && curl -f http://localhost/ || exit 1'] },
-        },
-      ],
-    }),
-  );
+  const file = await taskDefinitionFile('slow', {
+    containerDefinitions: [
+      {
+        name: 'slow',
+        image: 'placeholder',
+        essential: true,
+        healthCheck: { command: ['CMD-SHELL', 'sleep 600 && curl -f http://localhost/ || exit 1'] },
+      },
+    ],
+  });
   startedAt = Date.now();
   ({ main } = await runAction({
     inputs: {
