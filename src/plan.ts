@@ -72,7 +72,11 @@ export async function preparePlan(
   };
   checkCompatibility(preview, source, services, { pushed, platforms }, log);
   if (!inputs.taskDefinition.dryRun)
-    await checkPermissions(inputs.awsRegion, writesOf(services, inputs, previewService));
+    await checkPermissions(
+      inputs.awsRegion,
+      writesOf(services, inputs, previewService),
+      inputs.role?.roleArn,
+    );
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
 }
 
