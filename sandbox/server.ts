@@ -316,7 +316,11 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     try {
       caller = await iam.authenticate(ctx, now());
       if (caller) entry.principal = caller.arn;
-      iam.authorize(caller, iamAction(ctx), accessRequests(ctx, { ecs: region(ctx.region), codeDeploy }));
+      iam.authorize(
+        caller,
+        iamAction(ctx),
+        accessRequests(ctx, { ecs: region(ctx.region), codeDeploy, roles: iam.roles }),
+      );
     } catch (err) {
       if (err instanceof AwsError) entry.fault = err.code;
       throw err;

@@ -1,4 +1,5 @@
 import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { PermissionCheck } from './aws/simulate.js';
 import { isAttached } from './deploy/alb-rules.js';
 import type { AttachLoadBalancers } from './deploy/start.js';
 import type { DeployHooks } from './deploy/stage.js';
@@ -15,6 +16,23 @@ import type { GitHubSide } from './github-run.js';
 import type { DeployInputs } from './inputs/deploy.js';
 import type { Inputs } from './inputs.js';
 import type { PreviewPlan } from './plan.js';
+
+/**
+ * What the plan asks IAM's simulator about a preview: UpdateService on it when it exists, else CreateService
+ * on the ARN it will have (the template's, renamed), and the load balancer writes that come with either.
+ */
+function previewWrites(
+  existing: Service | undefined,
+  template: Service | undefined,
+  name: string,
+  alb: PermissionCheck[],
+): PermissionCheck[] {
+  // An existing preview moved behind the load balancer makes that balancer's writes too.
+  if (existing) return [{ action: 'ecs:UpdateService', resource: existing.serviceArn ?? '*' }, ...alb];
+  const templateArn = template?.serviceArn;
+  const resource = templateArn ? `${templateArn.slice(0, templateArn.lastIndexOf('/') + 1)}${name}` : '*';
+  return [{ action: 'ecs:CreateService', resource }, ...alb];
+}
 
 /** What the plan and the deploy stage need to know about a preview (reads only). */
 export interface PreviewDeploy {
@@ -51,7 +69,6 @@ export async function planPreview(
   if (!existing && template)
     log(`Service ${preview.name} does not exist: it is created from ${template.serviceName}`);
   const number = preview.number;
-  const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };
   const deploy: DeployInputs = {
     ...inputs.deploy,
     service: preview.name,
@@ -85,6 +102,11 @@ export async function planPreview(
   // Attaching adds to what the service has (UpdateService replaces the whole list).
   const attach =
     alb && existing ? async () => [...(existing.loadBalancers ?? []), ...(await alb.ensure(log))] : undefined;
+  const plan: PreviewPlan = {
+    existing,
+    familyFor: (family) => previewFamily(family, number),
+    writes: previewWrites(existing, template, preview.name, alb?.writes ?? []),
+  };
   const create =
     existing || !template
       ? undefined
