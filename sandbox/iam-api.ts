@@ -1,5 +1,6 @@
-// IAM's API in the sandbox, the one call a deploy makes of it: SimulatePrincipalPolicy, answered by the same
-// evaluation that refuses calls in policy mode (iam-policy.ts), so a plan's verdict and the call's agree.
+// IAM's API in the sandbox, the calls a deploy makes of it: SimulatePrincipalPolicy, answered by the same
+// evaluation that refuses calls in policy mode (iam-policy.ts), so a plan's verdict and the call's agree; and
+// GetRole, which is how a session's role (its ARN has no path) is found with its path.
 import { AwsError, type RequestContext } from './http.js';
 import type { Iam } from './iam.js';
 import { evaluate } from './iam-policy.js';
@@ -7,10 +8,28 @@ import { stringParam, type QueryValue } from './query.js';
 
 const DECISIONS = { allowed: 'allowed', 'explicit-deny': 'explicitDeny', 'implicit-deny': 'implicitDeny' };
 
+function getRole(iam: Iam, params: Record<string, QueryValue>): unknown {
+  const name = stringParam(params, 'RoleName') ?? '';
+  const role = [...iam.roles.values()].find((r) => r.name === name);
+  if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
+  return {
+    Role: {
+      Path: role.path,
+      RoleName: role.name,
+      RoleId: `AROA${Buffer.from(role.arn).toString('hex').slice(0, 17).toUpperCase()}`,
+      Arn: role.arn,
+      CreateDate: new Date(0),
+      AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(role.trustPolicy)),
+      MaxSessionDuration: role.maxSessionDuration,
+    },
+  };
+}
+
 export function handleIam(iam: Iam, ctx: RequestContext): unknown {
+  const params = ctx.body as Record<string, QueryValue>;
+  if (ctx.operation === 'GetRole') return getRole(iam, params);
   if (ctx.operation !== 'SimulatePrincipalPolicy')
     throw new AwsError('InvalidAction', `Could not find operation ${ctx.operation} for version 2010-05-08`);
-  const params = ctx.body as Record<string, QueryValue>;
   const source = stringParam(params, 'PolicySourceArn') ?? '';
   const role = iam.roles.get(source);
   const known = role || [...iam.users.values()].some((u) => u.arn === source);

@@ -5,12 +5,14 @@
 import type { CodeDeployState } from './codedeploy-model.js';
 import type { EcsState } from './ecs/model.js';
 import type { RequestContext } from './http.js';
-import { ACCOUNT } from './iam.js';
+import { ACCOUNT, type Role } from './iam.js';
 import type { AccessRequest } from './iam-policy.js';
 
 export interface World {
   ecs: EcsState;
   codeDeploy: CodeDeployState;
+  /** IAM's roles by ARN: GetRole names a role, IAM asks about its ARN (path included). */
+  roles: Map<string, Role>;
 }
 
 type Body = Record<string, unknown>;
@@ -202,8 +204,13 @@ export function accessRequests(ctx: RequestContext, world: World): AccessRequest
       if (ctx.operation === 'AssumeRole')
         return [{ action: 'sts:AssumeRole', resource: str(body.RoleArn) ?? '*' }];
       return [];
-    case 'iam':
-      return [{ action: at.act, resource: str(body.PolicySourceArn) ?? '*' }];
+    case 'iam': {
+      if (ctx.operation !== 'GetRole')
+        return [{ action: at.act, resource: str(body.PolicySourceArn) ?? '*' }];
+      const name = str(body.RoleName) ?? '';
+      const role = [...world.roles.values()].find((r) => r.name === name);
+      return [{ action: at.act, resource: role?.arn ?? `arn:aws:iam::${ACCOUNT}:role/${name}` }];
+    }
     default: {
       const name = str(body.repositoryName);
       const resource = name ? `arn:aws:${prefix}::${ACCOUNT}:repository/${name}` : '*';

@@ -29,6 +29,8 @@ interface User {
 
 export interface Role {
   name: string;
+  /** IAM's path, `/` or `/team/deploy/`: part of the role's ARN, absent from its sessions' ARNs. */
+  path: string;
   arn: string;
   trustPolicy: TrustPolicy;
   /** IAM action patterns the role's policies allow, e.g. `['ecs:*', 'ecr:GetAuthorizationToken']`; default all. */
@@ -65,6 +67,8 @@ export interface Principal {
 
 export interface AddRoleOptions {
   trustPolicy: TrustPolicy;
+  /** `/team/deploy/` makes `arn:aws:iam::ACCOUNT:role/team/deploy/NAME`; default `/`. */
+  path?: string;
   allow?: string[];
   /** Identity policies of the role, evaluated for every call its sessions sign (policy mode). */
   policies?: PolicyDocument[];
@@ -119,9 +123,11 @@ export class Iam {
   }
 
   addRole(name: string, opts: AddRoleOptions): Role {
+    const path = opts.path ?? '/';
     const role: Role = {
       name,
-      arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+      path,
+      arn: `arn:aws:iam::${ACCOUNT}:role${path}${name}`,
       trustPolicy: opts.trustPolicy,
       allow: opts.allow ?? ['*'],
       maxSessionDuration: opts.maxSessionDuration ?? 3600,

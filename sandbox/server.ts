@@ -297,8 +297,8 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     if (ctx.service === 'ecr') return handleEcr({ ...opts.registry }, ecr, ctx, now());
     if (ctx.service === 'elbv2')
       return handleElbv2(elbRegion(ctx.region), region(ctx.region), ctx.operation, ctx.body as never, now());
-    // ECS checks a service's target groups against ELBv2 before it creates the service.
-    if (ctx.operation === 'CreateService')
+    // ECS checks a service's target groups against ELBv2 before it creates the service, or gives it new ones.
+    if (ctx.operation === 'CreateService' || ctx.operation === 'UpdateService')
       checkServiceTargetGroups(elbRegion(ctx.region), region(ctx.region), ctx.body);
     return handleEcs(region(ctx.region), ctx.operation, ctx.body, now());
   };
@@ -316,7 +316,11 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
     try {
       caller = await iam.authenticate(ctx, now());
       if (caller) entry.principal = caller.arn;
-      iam.authorize(caller, iamAction(ctx), accessRequests(ctx, { ecs: region(ctx.region), codeDeploy }));
+      iam.authorize(
+        caller,
+        iamAction(ctx),
+        accessRequests(ctx, { ecs: region(ctx.region), codeDeploy, roles: iam.roles }),
+      );
     } catch (err) {
       if (err instanceof AwsError) entry.fault = err.code;
       throw err;

@@ -107,13 +107,16 @@ async function runStages(given: Inputs, report: RunReport): Promise<DeployOutcom
   }
   const hooks =
     github && side
-      ? github.deployHooks(side, {
-          ...shown,
-          imageUri: image?.imageUri ?? '',
-          registered: registered.arn,
-          cluster: inputs.deploy.cluster,
-          create: preview?.create,
-        })
+      ? {
+          ...github.deployHooks(side, {
+            ...shown,
+            imageUri: image?.imageUri ?? '',
+            registered: registered.arn,
+            cluster: inputs.deploy.cluster,
+            create: preview?.create,
+          }),
+          ...(preview?.attach ? { attach: { [preview.deploy.service]: preview.attach } } : {}),
+        }
       : {};
   let outcome: DeployOutcome;
   try {

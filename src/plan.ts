@@ -32,6 +32,8 @@ export interface PreviewPlan {
   existing: Service | undefined;
   /** The preview's own family, from the base's (`{family}-pr-{number}`). */
   familyFor: (family: string) => string;
+  /** The writes the preview's service needs: UpdateService, or CreateService (and its rule and group). */
+  writes: PermissionCheck[];
 }
 
 /**
@@ -72,18 +74,22 @@ export async function preparePlan(
   };
   checkCompatibility(preview, source, services, { pushed, platforms }, log);
   if (!inputs.taskDefinition.dryRun)
-    await checkPermissions(inputs.awsRegion, writesOf(services, inputs, previewService));
+    await checkPermissions(
+      inputs.awsRegion,
+      writesOf(services, inputs, previewService),
+      inputs.role?.roleArn,
+    );
   return { taskDefinition, runTaskContainer, ecr: ecrPlan, image, services };
 }
 
 /**
  * The writes every deploy makes: a revision, and each service updated — through CodeDeploy's deployment
- * group for a CODE_DEPLOY service; a preview's service is created instead.
+ * group for a CODE_DEPLOY service; a preview's writes are its own (the template is only read).
  */
 function writesOf(services: Service[], inputs: Inputs, preview: PreviewPlan | undefined): PermissionCheck[] {
   const codeDeploy = inputs.strategy?.codeDeploy;
   const updates = preview
-    ? []
+    ? preview.writes
     : services.map((s) => {
         if (s.deploymentController?.type !== 'CODE_DEPLOY')
           return { action: 'ecs:UpdateService', resource: s.serviceArn ?? '*' };

@@ -1,5 +1,7 @@
 import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
-import { unattachedNote } from './deploy/alb-rules.js';
+import type { PermissionCheck } from './aws/simulate.js';
+import { isAttached } from './deploy/alb-rules.js';
+import type { AttachLoadBalancers } from './deploy/start.js';
 import type { DeployHooks } from './deploy/stage.js';
 import {
   createPreviewService,
@@ -15,6 +17,23 @@ import type { DeployInputs } from './inputs/deploy.js';
 import type { Inputs } from './inputs.js';
 import type { PreviewPlan } from './plan.js';
 
+/**
+ * What the plan asks IAM's simulator about a preview: UpdateService on it when it exists, else CreateService
+ * on the ARN it will have (the template's, renamed), and the load balancer writes that come with either.
+ */
+function previewWrites(
+  existing: Service | undefined,
+  template: Service | undefined,
+  name: string,
+  alb: PermissionCheck[],
+): PermissionCheck[] {
+  // An existing preview moved behind the load balancer makes that balancer's writes too.
+  if (existing) return [{ action: 'ecs:UpdateService', resource: existing.serviceArn ?? '*' }, ...alb];
+  const templateArn = template?.serviceArn;
+  const resource = templateArn ? `${templateArn.slice(0, templateArn.lastIndexOf('/') + 1)}${name}` : '*';
+  return [{ action: 'ecs:CreateService', resource }, ...alb];
+}
+
 /** What the plan and the deploy stage need to know about a preview (reads only). */
 export interface PreviewDeploy {
   plan: PreviewPlan;
@@ -24,6 +43,8 @@ export interface PreviewDeploy {
   described: Service[];
   /** Set while the preview does not exist: how to create it. */
   create: NonNullable<DeployHooks['create']>[string] | undefined;
+  /** Set while the preview exists but is not behind its own target group yet: how to attach it. */
+  attach: AttachLoadBalancers | undefined;
 }
 
 /**
@@ -42,15 +63,12 @@ export async function planPreview(
   if (!preview || !settings) return undefined;
   const { cluster } = inputs.deploy;
   const existing = await describePreview(ecs, cluster, preview.name);
-  const unattached = existing && settings.listenerArn && unattachedNote(existing.loadBalancers, preview.name);
-  if (unattached) log(unattached);
   const { pollSeconds, timeoutMinutes } = inputs.deploy;
   if (!existing) await waitUntilDrained(ecs, cluster, preview.name, { pollSeconds, timeoutMinutes, log });
   const template = await describePreview(ecs, cluster, inputs.deploy.service);
   if (!existing && template)
     log(`Service ${preview.name} does not exist: it is created from ${template.serviceName}`);
   const number = preview.number;
-  const plan: PreviewPlan = { existing, familyFor: (family) => previewFamily(family, number) };
   const deploy: DeployInputs = {
     ...inputs.deploy,
     service: preview.name,
@@ -59,9 +77,11 @@ export async function planPreview(
     desiredCount: existing ? inputs.deploy.desiredCount : undefined,
   };
   const owner = previewOwner(side.run.repository, number);
-  // A URL per preview (preview-listener-arn): its rule and target group, read now, made on create.
+  // A URL per preview (preview-listener-arn): its rule and target group, read now, made on create — or on
+  // this update, for a preview made before the input was set (its host does not reach it until then).
+  const toAttach = existing !== undefined && !isAttached(existing.loadBalancers, preview.name);
   const alb =
-    !existing && template && settings.listenerArn && preview.host
+    (!existing || toAttach) && template && settings.listenerArn && preview.host
       ? await (
           await import('./deploy/preview-alb.js')
         ).planPreviewAlb(
@@ -75,6 +95,18 @@ export async function planPreview(
           template,
         )
       : undefined;
+  if (alb && existing)
+    log(
+      `Preview ${preview.name} is not behind target group ${alb.targetGroupName} (made before preview-listener-arn was set): this deploy creates it and attaches the service`,
+    );
+  // Attaching adds to what the service has (UpdateService replaces the whole list).
+  const attach =
+    alb && existing ? async () => [...(existing.loadBalancers ?? []), ...(await alb.ensure(log))] : undefined;
+  const plan: PreviewPlan = {
+    existing,
+    familyFor: (family) => previewFamily(family, number),
+    writes: previewWrites(existing, template, preview.name, alb?.writes ?? []),
+  };
   const create =
     existing || !template
       ? undefined
@@ -95,5 +127,5 @@ export async function planPreview(
   // A new preview is deployed as it will be created: with ECS's own controller (see previewServiceInput).
   const described =
     existing ?? (template && { ...template, deploymentController: previewController(template) });
-  return { plan, deploy, described: described ? [described] : [], create };
+  return { plan, deploy, described: described ? [described] : [], create, attach };
 }

@@ -248,28 +248,6 @@ describe('a priority taken between the read and the write', () => {
   }, 120_000);
 });
 
-describe('a preview made before preview-listener-arn was set', () => {
-  it('deploys, and says its host does not reach it until the pull request is reopened', async () => {
-    const image = `oci-layout:${layout}:v1`;
-    const first = await runOnPullRequest(
-      environment,
-      { action: 'opened', number: 51 },
-      { image, repository: 'web', service: 'web' },
-    );
-    expect(ok(first.main)).toEqual({ code: 0, errors: [], warnings: [] });
-    const { main } = await runOnPullRequest(
-      environment,
-      { action: 'synchronize', number: 51 },
-      { ...previewInputs, image, 'preview-listener-arn': alb.listenerArn },
-    );
-    expect(ok(main)).toEqual({ code: 0, errors: [], warnings: [] });
-    expect(main.stdout).toContain(
-      'Preview web-pr-51 was created without target group web-pr-51, so preview-host does not reach it; close and reopen the pull request to create it behind the load balancer.',
-    );
-    expect(await ruleFor(HOST(51))).toBeUndefined();
-  }, 120_000);
-});
-
 describe('mistakes, found before any write', () => {
   const writesOf = (main: StepResult) =>
     callsOf(main, environment.aws.requests)

@@ -13,7 +13,12 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DeleteServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { addRule } from '../../sandbox/elbv2/model.js';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
@@ -204,6 +209,39 @@ describe('ELBv2 sandbox over the real SDK', () => {
     expect(await seedWith(instance.TargetGroupArn)).toMatch(
       /target type instance, which is incompatible with the awsvpc/,
     );
+  });
+
+  it('UpdateService moves a rolling-update service behind a target group, in a new deployment', async () => {
+    await seedService(ecs, { service: 'late', desiredCount: 1 });
+    await waitSteady(ecs, 'late');
+    const loose = (await elb.send(new CreateTargetGroupCommand(tgInput('loose-late')))).TargetGroups?.[0];
+    const attach = (targetGroupArn: string) =>
+      ecs.send(
+        new UpdateServiceCommand({
+          service: 'late',
+          loadBalancers: [{ targetGroupArn, containerName: 'late', containerPort: 80 }],
+        }),
+      );
+    // Checked as on create: a group no load balancer uses is refused, and nothing changes.
+    await expect(attach(loose?.TargetGroupArn ?? '')).rejects.toThrow(
+      /does not have an associated load balancer/,
+    );
+    const before = (await ecs.send(new DescribeServicesCommand({ services: ['late'] }))).services?.[0];
+    expect(before?.loadBalancers).toEqual([]);
+    const out = await attach(seeded.targetGroupArn);
+    const lb = { targetGroupArn: seeded.targetGroupArn, containerName: 'late', containerPort: 80 };
+    expect(out.service?.loadBalancers).toEqual([lb]);
+    expect(out.service?.deployments?.map((d) => d.status)).toEqual(['PRIMARY', 'ACTIVE']);
+    await waitSteady(ecs, 'late');
+    const healthy = await eventually(async () => {
+      const health = await elb.send(
+        new DescribeTargetHealthCommand({ TargetGroupArn: seeded.targetGroupArn }),
+      );
+      const all = health.TargetHealthDescriptions ?? [];
+      return all.length === 1 && all[0]?.TargetHealth?.State === 'healthy' ? all : undefined;
+    });
+    expect(healthy).toHaveLength(1);
+    await ecs.send(new DeleteServiceCommand({ service: 'late', force: true }));
   });
 
   it('answers within the ELBv2 model (botocore)', async () => {

@@ -135,6 +135,8 @@ export interface ServiceRevision {
   launchType: string;
   createdAt: number;
   networkConfiguration?: unknown;
+  /** The service's load balancers when the revision was made (an UpdateService may change them). */
+  loadBalancers: unknown[];
 }
 
 export interface DeploymentConfiguration {

@@ -89,6 +89,7 @@ export function startDeployment(
     launchType: service.launchType,
     createdAt: now,
     networkConfiguration: service.networkConfiguration,
+    loadBalancers: service.loadBalancers,
   });
   const sdArn = arn(
     state.region,
@@ -178,15 +179,7 @@ export function createService(
   if (controller !== 'ECS' && controller !== 'CODE_DEPLOY') {
     throw invalidParameter(`The sandbox does not model the ${String(controller)} deployment controller.`);
   }
-  const loadBalancers = Array.isArray(body.loadBalancers) ? body.loadBalancers.map(asRecord) : [];
-  for (const lb of loadBalancers) {
-    const names = ((td.input.containerDefinitions ?? []) as Array<{ name?: unknown }>).map((c) => c.name);
-    if (lb.containerName !== undefined && !names.includes(lb.containerName)) {
-      throw invalidParameter(
-        `The container ${String(lb.containerName)} does not exist in the task definition.`,
-      );
-    }
-  }
+  const loadBalancers = checkLoadBalancers(td, body.loadBalancers) ?? [];
   const service: Service = {
     name,
     arn: arn(state.region, `service/${cluster.name}/${name}`),
@@ -219,6 +212,21 @@ export function createService(
   cluster.services.set(name, service);
   startDeployment(state, service, td, now);
   return service;
+}
+
+/** `loadBalancers` as given (undefined when absent), each naming a container the revision has. */
+function checkLoadBalancers(td: TaskDefinition, value: unknown): Record<string, unknown>[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const loadBalancers = value.map(asRecord);
+  const names = ((td.input.containerDefinitions ?? []) as Array<{ name?: unknown }>).map((c) => c.name);
+  for (const lb of loadBalancers) {
+    if (lb.containerName !== undefined && !names.includes(lb.containerName)) {
+      throw invalidParameter(
+        `The container ${String(lb.containerName)} does not exist in the task definition.`,
+      );
+    }
+  }
+  return loadBalancers;
 }
 
 export function findService(cluster: Cluster, ref: unknown): Service | undefined {
@@ -264,14 +272,25 @@ export function updateService(
   const network = body.networkConfiguration ?? service.networkConfiguration;
   const target = td ?? requireTaskDefinition(state, service.taskDefinitionArn, 'TaskDefinition not found.');
   checkLaunch(target, service.launchType, network);
+  // Rolling-update services take new load balancers here (an empty list removes them); CodeDeploy's own
+  // deployment changes a blue/green service's (its CODE_DEPLOY refusal above comes first when both are sent).
+  if (service.deploymentController === 'CODE_DEPLOY' && body.loadBalancers !== undefined) {
+    throw invalidParameter(
+      'Unable to update load balancers on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+    );
+  }
+  const loadBalancers = checkLoadBalancers(target, body.loadBalancers);
   // Validated; only now change anything.
   if (typeof body.desiredCount === 'number') service.desiredCount = body.desiredCount;
   service.deploymentConfiguration = cfg;
   service.networkConfiguration = network;
+  if (loadBalancers) service.loadBalancers = loadBalancers;
+  // As ECS: new load balancers start a deployment, whose new tasks register with them.
   const changed =
     (td !== undefined && td.arn !== service.taskDefinitionArn) ||
     body.forceNewDeployment === true ||
-    body.networkConfiguration !== undefined;
+    body.networkConfiguration !== undefined ||
+    loadBalancers !== undefined;
   if (changed) startDeployment(state, service, target, now);
   return service;
 }

@@ -212,7 +212,7 @@ export function serviceRevisionView(rev: ServiceRevision): Record<string, unknow
     launchType: rev.launchType,
     networkConfiguration: rev.networkConfiguration,
     createdAt: date(rev.createdAt),
-    loadBalancers: [],
+    loadBalancers: rev.loadBalancers,
     serviceRegistries: [],
   };
 }

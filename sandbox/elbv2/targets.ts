@@ -91,7 +91,7 @@ export function targetHealth(
 }
 
 /**
- * CreateService's `loadBalancers`: each ELBv2 target group must exist, be behind a load balancer already,
+ * CreateService's (or UpdateService's) `loadBalancers`: each ELBv2 target group must exist, be behind a load balancer already,
  * and be of target type ip for awsvpc tasks.
  */
 export function checkServiceTargetGroups(elb: ElbState, ecs: EcsState, body: Record<string, unknown>): void {

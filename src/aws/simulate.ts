@@ -3,6 +3,7 @@
 // revision is registered. A principal that may not simulate (most deploy roles) is not asked twice: the
 // check is skipped with a debug line, and the call itself names the action if it is refused.
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { UserError } from '../errors.js';
 import { debugLines } from '../report/log.js';
 import { createCallerStsClient, createIamClient } from './clients.js';
@@ -13,10 +14,25 @@ export interface PermissionCheck {
   resource: string;
 }
 
-/** `arn:aws:sts::A:assumed-role/NAME/SESSION` → `arn:aws:iam::A:role/NAME`: the policies are the role's. */
-function policySourceArn(callerArn: string): string {
-  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : callerArn;
+/**
+ * Whose policies to simulate: the role's, not the session's. `role-to-assume` is that role's ARN, path and
+ * all. Otherwise the caller's `arn:aws:sts::A:assumed-role/NAME/SESSION` names the role but drops its path
+ * (`role/team/deploy/NAME`), so IAM is asked for the role by name (iam:GetRole), which answers its real ARN;
+ * a user's ARN is its own source.
+ */
+async function policySourceArn(
+  sts: STSClient,
+  iam: IAMClient,
+  roleToAssume: string | undefined,
+): Promise<string> {
+  if (roleToAssume) return roleToAssume;
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const caller = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
+  const name = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/([^/]+)\/.+$/.exec(caller)?.[1];
+  if (!name) return caller;
+  const { GetRoleCommand } = await import('@aws-sdk/client-iam');
+  const role = await iam.send(new GetRoleCommand({ RoleName: name }));
+  return role.Role?.Arn ?? caller;
 }
 
 async function simulate(client: IAMClient, source: string, checks: PermissionCheck[]) {
@@ -37,16 +53,21 @@ async function simulate(client: IAMClient, source: string, checks: PermissionChe
   return decisions.filter((d) => d.decision !== 'allowed');
 }
 
-/** Throws one line naming the first action IAM says the principal may not do; quiet when it cannot ask. */
-export async function checkPermissions(region: string, checks: PermissionCheck[]): Promise<void> {
+/**
+ * Throws one line naming the first action IAM says the principal may not do; quiet when it cannot ask.
+ * `roleToAssume`: the role the step assumed itself (its ARN), if any.
+ */
+export async function checkPermissions(
+  region: string,
+  checks: PermissionCheck[],
+  roleToAssume?: string,
+): Promise<void> {
   if (checks.length === 0) return;
   let source: string;
   let denied;
   const [sts, iam] = await Promise.all([createCallerStsClient(region), createIamClient(region)]);
   try {
-    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const caller = await sts.send(new GetCallerIdentityCommand({}));
-    source = policySourceArn(caller.Arn ?? '');
+    source = await policySourceArn(sts, iam, roleToAssume);
     denied = await simulate(iam, source, checks);
   } catch (err) {
     debugLines(`Permission check skipped (${describeAwsError(err)}); refused calls name their IAM action.`);

@@ -102,16 +102,13 @@ export function loadBalancerUrl(dnsName: string, listeners: Listener[]): string 
 }
 
 /**
- * An existing preview that does not register with its own target group (it was created before
- * `preview-listener-arn` was set): its host does not reach it, and only a new preview gets one. The line that
- * says so, or undefined when it is attached.
+ * Whether an existing preview registers with its own target group. One created before `preview-listener-arn`
+ * was set does not (its host does not reach it): the next deploy attaches it (UpdateService loadBalancers).
  */
-export function unattachedNote(
+export function isAttached(
   loadBalancers: { targetGroupArn?: string | undefined }[] | undefined,
   previewName: string,
-): string | undefined {
+): boolean {
   const name = previewTargetGroupName(previewName);
-  if ((loadBalancers ?? []).some((lb) => lb.targetGroupArn?.includes(`:targetgroup/${name}/`)))
-    return undefined;
-  return `Preview ${previewName} was created without target group ${name}, so preview-host does not reach it; close and reopen the pull request to create it behind the load balancer.`;
+  return (loadBalancers ?? []).some((lb) => lb.targetGroupArn?.includes(`:targetgroup/${name}/`));
 }

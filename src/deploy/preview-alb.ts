@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LoadBalancer, Service } from '@aws-sdk/client-ecs';
 import { createElbv2Client } from '../aws/clients.js';
+import type { PermissionCheck } from '../aws/simulate.js';
 import { accessDenied, classifyAwsError, describeAwsError, isNamed } from '../aws/errors.js';
 import { inputError, UserError } from '../errors.js';
 import { Poller } from '../poll/poller.js';
@@ -120,6 +121,8 @@ const HOST_LIMIT = 128;
 /** What the plan read (the listener, the template's target group), and `ensure` to make the rest. */
 export interface PreviewAlb {
   targetGroupName: string;
+  /** What `ensure` may write, for the plan's permission check: the group (tagged) and the rule. */
+  writes: PermissionCheck[];
   /** Creates what is missing (or finds it again); the `loadBalancers` for CreateService. */
   ensure(log: (line: string) => void): Promise<LoadBalancer[]>;
 }
@@ -163,8 +166,16 @@ export async function planPreviewAlb(target: PreviewAlbTarget, template: Service
   if (!templateGroup)
     throw new UserError(`Target group ${templateArn} of service '${template.serviceName}' is gone.`);
   const name = previewTargetGroupName(target.previewName);
+  // `arn:aws:elasticloadbalancing:REGION:ACCOUNT`, the listener's own: a target group's ARN starts the same.
+  const prefix = listenerArn.replace(/:listener\/.*$/, '');
+  const group = `${prefix}:targetgroup/${name}/*`;
   return {
     targetGroupName: name,
+    writes: [
+      { action: 'elasticloadbalancing:CreateTargetGroup', resource: group },
+      { action: 'elasticloadbalancing:AddTags', resource: group },
+      { action: 'elasticloadbalancing:CreateRule', resource: listenerArn },
+    ],
     ensure: async (log) => {
       const arn = await ensureTargetGroup(elb, target, templateGroup, name, log);
       await ensureRule(elb, target, arn, log);

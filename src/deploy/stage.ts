@@ -7,7 +7,7 @@ import type { RolloutState, RolloutTarget } from './rollout/verdict.js';
 import { cleanupRevisions, type CleanupResult } from './revisions.js';
 import { runOneOffTask, type ContainerInfo, type RunTaskResult } from './run-task.js';
 import { rollBackIfNeeded } from './rollback.js';
-import { startService, type CreateService, type Started } from './start.js';
+import { startService, type AttachLoadBalancers, type CreateService, type Started } from './start.js';
 import { watchRollout, type RolloutResult } from './rollout/watch.js';
 
 /** How one service's update ended. */
@@ -86,6 +86,8 @@ async function afterFailedWatch(
 export interface DeployHooks {
   /** By service name: create it (a preview) instead of updating it. */
   create?: Record<string, CreateService>;
+  /** By service name: put it behind these target groups as it is updated (see AttachLoadBalancers). */
+  attach?: Record<string, AttachLoadBalancers>;
   /** Once every service was updated or created, before the rollouts are watched (GitHub hears of it). */
   updated?: (services: UpdatedService[]) => Promise<void>;
 }
@@ -181,6 +183,7 @@ export async function deployStage(
         inputs: strategy.inputs,
         described: strategy.described[i],
         ...(hooks.create?.[s] ? { create: hooks.create[s] } : {}),
+        ...(hooks.attach?.[s] ? { attach: hooks.attach[s] } : {}),
       }),
     ),
   );

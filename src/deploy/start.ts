@@ -1,6 +1,6 @@
 // Starting one service's rollout: UpdateService (or CreateService for a preview, or a CodeDeploy deployment),
 // or nothing at all when the service already runs the revision (unchanged.ts). stage.ts watches what started.
-import type { DeploymentConfiguration, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration, ECSClient, LoadBalancer, Service } from '@aws-sdk/client-ecs';
 import { describeError } from '../errors.js';
 import type { DeployInputs } from '../inputs/deploy.js';
 import type { StrategyInputs } from '../inputs/strategy.js';
@@ -51,13 +51,29 @@ export type CreateService = (
   deploymentConfiguration: DeploymentConfiguration | undefined,
 ) => Promise<StartedTarget>;
 
+/**
+ * A service to put behind load balancer target groups as it is updated (a preview made before
+ * `preview-listener-arn` was set): makes the target group and rule, then gives UpdateService's `loadBalancers`.
+ */
+export type AttachLoadBalancers = () => Promise<LoadBalancer[]>;
+
+/** The name in a target group ARN (`…:targetgroup/NAME/ID`), for the log. */
+function targetGroupName(arn: string | undefined): string {
+  return /:targetgroup\/([^/]+)\//.exec(arn ?? '')?.[1] ?? String(arn);
+}
+
 export async function startService(
   ecs: ECSClient,
   inputs: DeployInputs,
   service: string,
   taskDefinitionArn: string,
   log: (line: string) => void,
-  strategy: { inputs: StrategyInputs | undefined; described: Service | undefined; create?: CreateService },
+  strategy: {
+    inputs: StrategyInputs | undefined;
+    described: Service | undefined;
+    create?: CreateService;
+    attach?: AttachLoadBalancers;
+  },
 ): Promise<Started> {
   const { cluster, wait, desiredCount, forceNewDeployment } = inputs;
   const codeDeploy = strategy.inputs?.codeDeploy;
@@ -72,13 +88,15 @@ export async function startService(
     strategy.described?.deploymentConfiguration,
     strategy.inputs,
   );
-  const unchanged = strategy.create
-    ? undefined
-    : unchangedService(described, taskDefinitionArn, {
-        forceNewDeployment,
-        desiredCount,
-        deploymentConfiguration,
-      });
+  // A service to attach changes even when its revision does not: never "nothing to deploy".
+  const unchanged =
+    strategy.create || strategy.attach
+      ? undefined
+      : unchangedService(described, taskDefinitionArn, {
+          forceNewDeployment,
+          desiredCount,
+          deploymentConfiguration,
+        });
   if (unchanged) {
     log(
       `Nothing to deploy to service ${service} in cluster ${cluster}: ${unchanged} and the task definition is unchanged; ` +
@@ -97,7 +115,9 @@ export async function startService(
     return { service, outcome };
   }
   let target: StartedTarget;
+  let loadBalancers: LoadBalancer[] | undefined;
   try {
+    loadBalancers = strategy.attach && (await strategy.attach());
     target = strategy.create
       ? await strategy.create(taskDefinitionArn, deploymentConfiguration)
       : await updateService(ecs, {
@@ -107,6 +127,7 @@ export async function startService(
           desiredCount,
           forceNewDeployment,
           deploymentConfiguration,
+          loadBalancers,
         });
   } catch (err) {
     const reason = describeError(err);
@@ -124,9 +145,12 @@ export async function startService(
   const count = desiredCount === undefined ? '' : `, desired count ${desiredCount}`;
   const forced = forceNewDeployment ? ', forced new deployment' : '';
   const how = deploymentConfiguration ? `, strategy ${describeStrategy(deploymentConfiguration)}` : '';
+  const behind = loadBalancers?.length
+    ? `, behind target group ${loadBalancers.map((lb) => targetGroupName(lb.targetGroupArn)).join(', ')}`
+    : '';
   const done = strategy.create ? 'Created' : 'Updated';
   log(
-    `${done} service ${service} in cluster ${cluster}${strategy.create ? '' : `${count}${forced}${how}`}: deployment ${target.deploymentId ?? '(id not reported)'}`,
+    `${done} service ${service} in cluster ${cluster}${strategy.create ? '' : `${count}${forced}${how}${behind}`}: deployment ${target.deploymentId ?? '(id not reported)'}`,
   );
   if (!wait) {
     const outcome: ServiceOutcome = {

@@ -1,4 +1,9 @@
-import { UpdateServiceCommand, type DeploymentConfiguration, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type ECSClient,
+  type LoadBalancer,
+} from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { sameTaskDefinition } from './rollout/identify.js';
@@ -22,6 +27,8 @@ export async function updateService(
     forceNewDeployment?: boolean | undefined;
     /** A deployment strategy to switch to (strategy.ts); left out when undefined. */
     deploymentConfiguration?: DeploymentConfiguration | undefined;
+    /** Replaces the service's load balancers (ECS rolls the tasks onto them); left out when undefined. */
+    loadBalancers?: LoadBalancer[] | undefined;
   },
 ): Promise<StartedTarget> {
   const startedAt = new Date();
@@ -35,6 +42,7 @@ export async function updateService(
         ...(args.desiredCount === undefined ? {} : { desiredCount: args.desiredCount }),
         ...(args.forceNewDeployment ? { forceNewDeployment: true } : {}),
         ...(args.deploymentConfiguration ? { deploymentConfiguration: args.deploymentConfiguration } : {}),
+        ...(args.loadBalancers ? { loadBalancers: args.loadBalancers } : {}),
       }),
     );
   } catch (err) {

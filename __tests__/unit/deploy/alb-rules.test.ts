@@ -7,7 +7,7 @@ import {
   previewTargetGroupInput,
   previewTargetGroupName,
   takenPriorities,
-  unattachedNote,
+  isAttached,
 } from '../../../src/deploy/alb-rules.js';
 
 describe('lowestFreePriority', () => {
@@ -116,14 +116,14 @@ describe('loadBalancerUrl', () => {
   });
 });
 
-describe('unattachedNote', () => {
+describe('isAttached', () => {
   const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-pr-7/0123456789abcdef';
   it.each([
     [[{ targetGroupArn: tg }], false],
     [[{ targetGroupArn: tg.replace('web-pr-7', 'web') }], true],
     [[], true],
     [undefined, true],
-  ] as [{ targetGroupArn?: string }[] | undefined, boolean][])('%j -> a note: %s', (lbs, noted) => {
-    expect(unattachedNote(lbs, 'web-pr-7') !== undefined).toBe(noted);
+  ] as [{ targetGroupArn?: string }[] | undefined, boolean][])('%j -> to attach: %s', (lbs, toAttach) => {
+    expect(isAttached(lbs, 'web-pr-7')).toBe(!toAttach);
   });
 });
