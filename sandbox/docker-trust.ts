@@ -39,8 +39,11 @@ async function missingDockerTrust(): Promise<string[]> {
  * line naming what is missing and the command that prepares it. Never a quiet fall-back to loopback, where
  * docker would push without checking anything.
  */
-export async function prepareDockerTrust(root = isRoot()): Promise<void> {
-  let missing = await missingDockerTrust();
+export async function prepareDockerTrust(
+  root = isRoot(),
+  lacks: () => Promise<string[]> = missingDockerTrust,
+): Promise<void> {
+  let missing = await lacks();
   if (missing.length === 0) return;
   let failed = '';
   if (root) {
@@ -48,7 +51,7 @@ export async function prepareDockerTrust(root = isRoot()): Promise<void> {
       () => '',
       (err: Error) => ` (it failed here: ${err.message.replace(/\s+/g, ' ').trim()})`,
     );
-    missing = await missingDockerTrust();
+    missing = await lacks();
     if (missing.length === 0) return;
   }
   throw new Error(

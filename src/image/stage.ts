@@ -94,8 +94,13 @@ export async function publishImage(
   maskSecrets(inputs);
   const { source, tags } = inputs;
   // docker logs in before anything is written: a registry whose certificate dockerd does not trust, or a
-  // refused login, fails with no repository made yet. (A local image is never a promotion.)
-  const early = source.kind === 'docker' ? pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan) : undefined;
+  // refused login, fails with no repository made yet. (A local image is never a promotion.) A new ECR Public
+  // repository names its host only once it exists: that login waits for it.
+  const hostKnown = !ecrPlan?.ecrPublic || ecrPlan.repository.uri !== undefined;
+  const early =
+    source.kind === 'docker' && hostKnown
+      ? pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan)
+      : undefined;
   if (early) await loginDocker(early, log);
   // The plan's ECR side: a missing repository is created (create-repository); an image already in the
   // repository is promoted by PutImage inside ECR, and nothing is pushed.
