@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, run, startDaemon, stopDaemon, waitReady, which } from './proc.js';
+import { prepareDockerTrust, REGISTRY_ADDRESS, trustInDocker } from './docker-trust.js';
 import { makeTestCertificates, startTlsFront } from './tls.js';
 
 export interface RegistryProcess {
-  /** 127.0.0.1:PORT: the registry as clients reach it (image references, ECR's proxyEndpoint). */
+  /**
+   * The registry as clients reach it (image references, ECR's proxyEndpoint): 192.0.2.2:PORT with TLS, an
+   * address docker does not count as insecure (docker-trust.ts); 127.0.0.1:PORT with `tls: false`.
+   */
   host: string;
   /** https://host (http://host with `tls: false`). */
   url: string;
@@ -15,6 +19,11 @@ export interface RegistryProcess {
   plainUrl: string;
   /** The test CA's PEM file when the registry speaks TLS: NODE_EXTRA_CA_CERTS for clients that trust it. */
   caFile: string | undefined;
+  /**
+   * With TLS: `/etc/docker/certs.d/<host>/ca.crt`, where dockerd finds the CA (removed by stop()). A test may
+   * put another CA there, or none, to see a push docker does not trust.
+   */
+  dockerCaFile: string | undefined;
   username: 'AWS';
   password: string;
   rootDir: string;
@@ -30,11 +39,15 @@ export interface RegistryProcess {
  * The real CNCF distribution registry as a child process. With auth (the default) it wants HTTP basic
  * auth as user AWS, which is what an ECR token decodes to, so `docker login` works as against ECR. With
  * TLS (the default), clients reach it over HTTPS, as ECR is reached, with a certificate from a test CA made
- * at start-up: trusted through NODE_EXTRA_CA_CERTS (`caFile`), as a user trusts a private registry's CA.
+ * at start-up: trusted through NODE_EXTRA_CA_CERTS (`caFile`) and docker's certs.d (`dockerCaFile`), as a
+ * user trusts a private registry's CA. A machine not prepared for that (prepare-host.sh) fails in one line.
  */
 export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}): Promise<RegistryProcess> {
   const binary = which('docker-registry') ?? which('registry');
   if (!binary) throw new Error('docker-registry is not installed (apt-get install docker-registry)');
+  const tls = opts.tls ?? true;
+  // Before anything is started: a machine docker cannot verify the registry on fails at once.
+  if (tls) await prepareDockerTrust();
   const rootDir = await mkdtemp(join(tmpdir(), 'ecs-ship-registry-'));
   const password = randomBytes(24).toString('base64url');
   try {
@@ -71,16 +84,28 @@ export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}
         throw err;
       }
       let upstream = (registryPort: number) => registryPort;
-      const front =
-        (opts.tls ?? true)
-          ? await startTlsFront(await makeTestCertificates(rootDir), () => upstream(port))
-          : undefined;
-      const publicHost = front ? `127.0.0.1:${front.port}` : host;
+      const front = tls
+        ? await startTlsFront(
+            await makeTestCertificates(rootDir, [REGISTRY_ADDRESS]),
+            () => upstream(port),
+            REGISTRY_ADDRESS,
+          )
+        : undefined;
+      const publicHost = front ? `${REGISTRY_ADDRESS}:${front.port}` : host;
+      const caFile = front ? join(rootDir, 'ca.pem') : undefined;
+      const trust = caFile
+        ? await trustInDocker(publicHost, caFile).catch(async (err: unknown) => {
+            await front?.close();
+            await stopDaemon(daemon, 5000);
+            throw err;
+          })
+        : undefined;
       return {
         host: publicHost,
         url: `${front ? 'https' : 'http'}://${publicHost}`,
         plainUrl: `http://${host}`,
-        caFile: front ? join(rootDir, 'ca.pem') : undefined,
+        caFile,
+        dockerCaFile: trust?.file,
         username: 'AWS',
         password,
         rootDir,
@@ -88,6 +113,7 @@ export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}
           upstream = next;
         },
         stop: async () => {
+          await trust?.remove();
           await front?.close();
           await stopDaemon(daemon, 5000);
           await rm(rootDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { createServer } from 'node:tls';
 import { join } from 'node:path';
 import { run } from './proc.js';
 
-/** A test CA made at start-up and a server certificate it signed for 127.0.0.1 / localhost. */
+/** A test CA made at start-up and a server certificate it signed for 127.0.0.1 / localhost (and `ips`). */
 export interface TestCertificates {
   /** The CA's PEM file: what NODE_EXTRA_CA_CERTS names for a client that should trust the registry. */
   caFile: string;
@@ -12,15 +12,16 @@ export interface TestCertificates {
   cert: Buffer;
 }
 
-const SERVER_EXTENSIONS = [
-  'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  'basicConstraints=critical,CA:FALSE',
-  'keyUsage=critical,digitalSignature,keyEncipherment',
-  'extendedKeyUsage=serverAuth',
-].join('\n');
+const serverExtensions = (ips: string[]): string =>
+  [
+    `subjectAltName=${['127.0.0.1', ...ips].map((ip) => `IP:${ip}`).join(',')},DNS:localhost`,
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage=serverAuth',
+  ].join('\n');
 
 /** openssl, as a user setting up a private registry would: a CA, a key, a CSR, the signed certificate. */
-export async function makeTestCertificates(dir: string): Promise<TestCertificates> {
+export async function makeTestCertificates(dir: string, ips: string[] = []): Promise<TestCertificates> {
   const p = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await run('openssl', [
@@ -51,7 +52,7 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
     '-subj',
     '/CN=127.0.0.1',
   ]);
-  await writeFile(p('server.ext'), SERVER_EXTENSIONS);
+  await writeFile(p('server.ext'), serverExtensions(ips));
   await run('openssl', [
     'x509',
     '-req',
@@ -74,11 +75,12 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
 
 /**
  * TLS in front of a plain-HTTP listener on loopback, as a load balancer terminates it in front of a
- * registry: clients see HTTPS on `port`; the bytes inside go to `upstreamPort` unchanged.
+ * registry: clients see HTTPS on `listenHost:port`; the bytes inside go to `upstreamPort` unchanged.
  */
 export async function startTlsFront(
   certs: TestCertificates,
   upstreamPort: number | (() => number),
+  listenHost = '127.0.0.1',
 ): Promise<{ port: number; close(): Promise<void> }> {
   const open = new Set<{ destroy(): void }>();
   const server: Server = createServer({ key: certs.key, cert: certs.cert }, (socket) => {
@@ -100,7 +102,7 @@ export async function startTlsFront(
   });
   // A client that does not trust the CA hangs up during the handshake: that is its business, not ours.
   server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

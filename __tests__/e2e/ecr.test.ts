@@ -178,10 +178,12 @@ describe('repositories as real ECR has them', () => {
       ...create,
     });
     expect(errorLines(first)).toEqual([]);
+    // docker logs in (GetAuthorizationToken reads only) before the repository is made: a registry docker
+    // refuses fails with nothing written.
     expect(callsSince(from, 'ecr').slice(0, 3)).toEqual([
       'DescribeRepositories',
-      'CreateRepository',
       'GetAuthorizationToken',
+      'CreateRepository',
     ]);
     expect(environment.aws.state.ecr.repositories.get('locked')).toMatchObject({
       imageTagMutability: 'IMMUTABLE',

@@ -3,6 +3,7 @@ import { saveState } from '../report/state.js';
 import { docker, lastError } from './docker-cli.js';
 import type { RegistryLogin } from './ecr/login.js';
 import { parseDigestFromPushOutput } from './reference.js';
+import { untrustedByDocker } from './untrusted.js';
 
 /** `docker login` with the password on stdin only: argv is visible to every process on the runner. */
 export async function dockerLogin(login: RegistryLogin): Promise<void> {
@@ -10,7 +11,10 @@ export async function dockerLogin(login: RegistryLogin): Promise<void> {
     input: Buffer.from(login.password, 'utf8'),
   });
   if (out.exitCode !== 0) {
-    throw new UserError(`docker login to ${login.registry} failed: ${lastError(out, [login.password])}`);
+    throw (
+      untrustedByDocker(login.registry, out.stderr) ??
+      new UserError(`docker login to ${login.registry} failed: ${lastError(out, [login.password])}`)
+    );
   }
   // The post step logs out even when a later stage fails, so the credential does not outlive the job.
   saveState('registry', login.registry);
@@ -55,7 +59,12 @@ export async function pushImage(args: {
 
     log(`Pushing ${ref}`);
     const pushed = await docker(['push', ref], { stdline: log });
-    if (pushed.exitCode !== 0) throw new UserError(`docker push ${ref} failed: ${lastError(pushed)}`);
+    if (pushed.exitCode !== 0) {
+      throw (
+        untrustedByDocker(registry, pushed.stderr) ??
+        new UserError(`docker push ${ref} failed: ${lastError(pushed)}`)
+      );
+    }
     const digest = parseDigestFromPushOutput(pushed.stdout);
     if (!digest) throw new Error(`docker push ${ref} succeeded but printed no digest line.`);
 

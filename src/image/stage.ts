@@ -75,6 +75,11 @@ function ecrDestination(login: RegistryLogin, inputs: ImageInputs): Destination 
   };
 }
 
+async function loginDocker(login: RegistryLogin, log: Logger): Promise<void> {
+  await dockerLogin(login);
+  log.info(`Logged in to ${login.registry}`);
+}
+
 /**
  * The publishing stage: ECR login, then the source `image` names by its form. A local Docker image is
  * tagged and pushed with the docker CLI; a layout, archive or registry image is copied by the daemonless
@@ -88,16 +93,20 @@ export async function publishImage(
 ): Promise<PublishedImage> {
   maskSecrets(inputs);
   const { source, tags } = inputs;
+  // docker logs in before anything is written: a registry whose certificate dockerd does not trust, or a
+  // refused login, fails with no repository made yet. (A local image is never a promotion.)
+  const early = source.kind === 'docker' ? pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan) : undefined;
+  if (early) await loginDocker(early, log);
   // The plan's ECR side: a missing repository is created (create-repository); an image already in the
   // repository is promoted by PutImage inside ECR, and nothing is pushed.
   const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log.info) : undefined;
   if (promoted) return promoted;
-  const login = pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan);
+  const login = pushTarget(early ?? (await registryLogin(ecr, ecrPlan)), ecrPlan);
   // On ECR Public the repository sits under the registry's alias (`<alias>/<name>`).
   const repository = pushRepository(ecrPlan, inputs.repository);
   if (source.kind === 'docker') {
-    await dockerLogin(login);
-    log.info(`Logged in to ${login.registry}`);
+    // A repository just created names its registry in its URI: log in there too if that is another host.
+    if (login.registry !== early?.registry) await loginDocker(login, log);
     return dockerPush({ image: source.image, registry: login.registry, repository, tags, log: log.info });
   }
   const opened = await openImageSource(source, inputs.sourceCredentials);

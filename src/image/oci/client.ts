@@ -5,6 +5,7 @@ import { Authenticator } from './auth.js';
 import { discard, readAll, send, type Body, type HttpResponse } from './http.js';
 import { ACCEPT_MANIFESTS, manifestBlob, type ManifestBlob } from './media.js';
 import { HttpStatusError } from './retry.js';
+import { untrustedByNode } from '../untrusted.js';
 
 export interface RegistryEndpoint {
   /** host[:port] as in image references. */
@@ -32,26 +33,6 @@ function speaksPlainHttp(err: unknown): boolean {
     e?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
     e?.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
     (e?.code === 'EPROTO' && /wrong version number|packet length too long/i.test(e.message ?? ''))
-  );
-}
-
-const UNTRUSTED_CERTIFICATE = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_UNTRUSTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/** A certificate this runner does not trust: one line with the host and the fix, never retried. */
-function untrustedCertificate(host: string, err: unknown): UserError | undefined {
-  const code = (err as { code?: string })?.code ?? '';
-  if (!UNTRUSTED_CERTIFICATE.has(code)) return undefined;
-  return new UserError(
-    `Registry ${host} presented a TLS certificate this runner does not trust (${code}); if a private CA signed it, set NODE_EXTRA_CA_CERTS to the CA's PEM file.`,
   );
 }
 
@@ -113,7 +94,7 @@ export class RegistryClient {
         res = await send(url, method, headers, opts.body);
       } catch (err) {
         if (!(this.plainFallback && url.host === this.base.host && speaksPlainHttp(err))) {
-          throw untrustedCertificate(this.host, err) ?? err;
+          throw untrustedByNode(this.host, err) ?? err;
         }
         this.base = new URL(`http://${this.host}`);
         url = new URL(`${url.pathname}${url.search}`, this.base);
