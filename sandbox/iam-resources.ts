@@ -89,6 +89,8 @@ const ECS: Record<string, Row> = {
     strings(body.serviceRevisionArns).map((resource) => ({ action: at.act, resource })),
   ListTasks: (body, at) => [{ action: at.act, resource: '*', context: inCluster(at, body) }],
   ListServices: (body, at) => [{ action: at.act, resource: '*', context: inCluster(at, body) }],
+  // As on AWS: no resource-level permissions (a preview's close lists them to find its own by tag).
+  ListTaskDefinitionFamilies: (_body, at) => [{ action: at.act, resource: '*' }],
   DescribeTasks: (body, at) =>
     strings(body.tasks).map((ref) => ({
       action: at.act,

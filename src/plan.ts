@@ -1,5 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type ECSClient, type Service, type Tag } from '@aws-sdk/client-ecs';
 import { accountOf } from './aws/arn.js';
 import { checkPermissions, type PermissionCheck } from './aws/simulate.js';
 import { checkStrategyPlan } from './deploy/strategy.js';
@@ -32,6 +32,8 @@ export interface PreviewPlan {
   existing: Service | undefined;
   /** The preview's own family, from the base's (`{family}-pr-{number}`). */
   familyFor: (family: string) => string;
+  /** The preview tag its revisions carry: a close finds the family by it, even with the service gone. */
+  tag: Tag;
   /** The writes the preview's service needs: UpdateService, or CreateService (and its rule and group). */
   writes: PermissionCheck[];
 }
@@ -56,7 +58,13 @@ export async function preparePlan(
   const [described] = services;
   if (!described) throw new Error(`No service was described for '${service}'.`);
   const where = previewService
-    ? { cluster, described, running: previewService.existing ?? null, familyFor: previewService.familyFor }
+    ? {
+        cluster,
+        described,
+        running: previewService.existing ?? null,
+        familyFor: previewService.familyFor,
+        tag: previewService.tag,
+      }
     : { cluster, described };
   const taskDefinition = await planTaskDefinition(ecs, inputs.taskDefinition, where, log);
   const { runTask } = inputs.deploy;

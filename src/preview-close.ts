@@ -4,10 +4,11 @@ import { parseRevision } from './aws/arn.js';
 import {
   deletePreviewService,
   describePreview,
-  previewFamily,
   previewOwner,
+  previewTag,
   removePreviewFamily,
 } from './deploy/preview.js';
+import { taggedPreviewFamilies } from './deploy/preview-families.js';
 import { digestsIn, imagesSafeToDelete } from './deploy/preview-images.js';
 import type { GitHubSide } from './github-run.js';
 import { deleteImages } from './image/ecr/delete-images.js';
@@ -31,11 +32,17 @@ export async function closePreview(
   if (!preview) return undefined;
   const { cluster } = inputs.deploy;
   const removed = new Removals(log);
+  const owner = previewOwner(side.run.repository, preview.number);
   const existing = await describePreview(ecs, cluster, preview.name);
-  // The family from the preview's own revision, else from the template's (the preview may be gone).
-  const template = existing ? undefined : await describePreview(ecs, cluster, inputs.deploy.service);
-  const running = parseRevision(existing?.taskDefinition ?? template?.taskDefinition ?? '')?.family;
-  const family = existing ? running : running && previewFamily(running, preview.number);
+  // The families to remove, read before the service goes: the one it runs, and every family whose revisions
+  // carry the preview's tag (the service may have been deleted by hand). Never the template service's own.
+  const template = await describePreview(ecs, cluster, inputs.deploy.service);
+  const templateFamily = parseRevision(template?.taskDefinition ?? '')?.family;
+  const running = parseRevision(existing?.taskDefinition ?? '')?.family;
+  const tagged = await taggedPreviewFamilies(ecs, preview.number, previewTag(owner));
+  const families = [...new Set([running, ...tagged])].filter(
+    (f): f is string => f !== undefined && f !== templateFamily,
+  );
 
   if (await deletePreviewService(ecs, cluster, preview.name)) {
     removed.push(`service ${preview.name} (scaled to 0 and deleted)`);
@@ -43,25 +50,25 @@ export async function closePreview(
   const listenerArn = inputs.github?.preview?.listenerArn;
   if (listenerArn) {
     const { removePreviewAlb } = await import('./deploy/preview-alb.js');
-    const owner = previewOwner(side.run.repository, preview.number);
     const target = { region: inputs.awsRegion, listenerArn, owner, previewName: preview.name };
     removed.push(...(await removePreviewAlb(target, inputs.deploy, log)));
   }
-  if (family) {
+  const images: string[] = [];
+  for (const family of families) {
     const fam = await removePreviewFamily(ecs, family);
     removed.push(...fam.removed);
     for (const w of fam.warnings) log.warning(w);
-    const repository = inputs.image?.repository;
-    if (inputs.github?.preview?.deleteImages && repository) {
-      const digests = digestsIn(fam.images, repository);
-      const safe = await imagesSafeToDelete(ecs, ecr, { cluster, repository, digests, family });
-      if (safe.warning) log.warning(safe.warning);
-      for (const d of safe.kept)
-        log.info(`Kept image ${d} in ${repository}: a service of the cluster runs it`);
-      const images = await deleteImages(ecr, repository, safe.deletable);
-      if (images.deleted.length > 0) removed.push(`${images.deleted.length} image(s) in ${repository}`);
-      for (const w of images.warnings) log.warning(w);
-    }
+    images.push(...fam.images);
+  }
+  const repository = inputs.image?.repository;
+  if (inputs.github?.preview?.deleteImages && repository && families.length > 0) {
+    const digests = digestsIn(images, repository);
+    const safe = await imagesSafeToDelete(ecs, ecr, { cluster, repository, digests, families });
+    if (safe.warning) log.warning(safe.warning);
+    for (const d of safe.kept) log.info(`Kept image ${d} in ${repository}: a service of the cluster runs it`);
+    const deleted = await deleteImages(ecr, repository, safe.deletable);
+    if (deleted.deleted.length > 0) removed.push(`${deleted.deleted.length} image(s) in ${repository}`);
+    for (const w of deleted.warnings) log.warning(w);
   }
   const deactivated = await side.report.deactivate(`Preview ${preview.name} removed`);
   if (deactivated > 0)

@@ -9,6 +9,7 @@ import {
   previewFamily,
   previewOwner,
   previewController,
+  previewTag,
   previewServiceInput,
   waitUntilDrained,
 } from './deploy/preview.js';
@@ -105,6 +106,7 @@ export async function planPreview(
   const plan: PreviewPlan = {
     existing,
     familyFor: (family) => previewFamily(family, number),
+    tag: previewTag(previewOwner(side.run.repository, number)),
     writes: previewWrites(existing, template, preview.name, alb?.writes ?? []),
   };
   const create =

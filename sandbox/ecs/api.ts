@@ -6,6 +6,7 @@ import { createService, deleteService, findService, updateService } from './serv
 import {
   deleteTaskDefinitions,
   findTaskDefinition,
+  listTaskDefinitionFamilies,
   listTaskDefinitions,
   paginate,
   registerTaskDefinition,
@@ -187,6 +188,7 @@ const OPERATIONS: Record<string, Op> = {
     return { taskDefinition: taskDefinitionView(td) };
   },
   ListTaskDefinitions: (state, body) => listTaskDefinitions(state, body),
+  ListTaskDefinitionFamilies: (state, body) => listTaskDefinitionFamilies(state, body),
   DeleteTaskDefinitions: (state, body) => deleteTaskDefinitions(state, body),
   CreateService: (state, body, now) => ({
     service: serviceView(state, createService(state, clusterOf(state, body), body, now)),

@@ -189,6 +189,29 @@ export function listTaskDefinitions(state: EcsState, body: Record<string, unknow
   );
 }
 
+/**
+ * ListTaskDefinitionFamilies: a real prefix here (unlike ListTaskDefinitions'); by default (ALL) every family
+ * with a revision not deleted, ACTIVE those with an ACTIVE revision, INACTIVE those with none.
+ */
+export function listTaskDefinitionFamilies(
+  state: EcsState,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const prefix = typeof body.familyPrefix === 'string' ? body.familyPrefix : '';
+  const status = body.status === 'ACTIVE' || body.status === 'INACTIVE' ? body.status : 'ALL';
+  const families = [...state.taskDefinitions.entries()]
+    .filter(([family]) => family.startsWith(prefix))
+    .filter(([, revisions]) => {
+      const live = revisions.filter((td) => td.status !== 'DELETE_IN_PROGRESS');
+      const active = live.some((td) => td.status === 'ACTIVE');
+      if (live.length === 0) return false;
+      return status === 'ALL' || (status === 'ACTIVE') === active;
+    })
+    .map(([family]) => family)
+    .sort((a, b) => a.localeCompare(b));
+  return paginate(families, body, 'families');
+}
+
 export function paginate(
   items: string[],
   body: Record<string, unknown>,

@@ -61,14 +61,15 @@ async function tagsOf(ecr: ECRClient, repositoryName: string, imageDigest: strin
 export async function imagesSafeToDelete(
   ecs: ECSClient,
   ecr: ECRClient,
-  args: { cluster: string; repository: string; digests: string[]; family: string },
+  /** `families`: the preview's own, whose revisions are going (their use of an image does not count). */
+  args: { cluster: string; repository: string; digests: string[]; families: string[] },
 ): Promise<{ deletable: string[]; kept: string[]; warning: string | undefined }> {
-  const { cluster, repository, digests, family } = args;
+  const { cluster, repository, digests, families } = args;
   if (digests.length === 0) return { deletable: [], kept: [], warning: undefined };
   try {
     const refs: ImageRef[] = [];
     for (const arn of await revisionsInUse(ecs, cluster)) {
-      if (parseRevision(arn)?.family === family) continue;
+      if (families.includes(parseRevision(arn)?.family ?? '')) continue;
       const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
       for (const c of out.taskDefinition?.containerDefinitions ?? []) {
         const ref = c.image ? refIn(c.image, repository) : undefined;

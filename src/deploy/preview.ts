@@ -47,6 +47,11 @@ export function previewOwner(repository: string, number: number): string {
 /** The tag that says which pull request a preview belongs to (`#` is not allowed in ECS tag values). */
 const PREVIEW_TAG = 'ecs-ship:preview';
 
+/** Pure: the tag on everything a preview makes in ECS (its service and each revision of its family). */
+export function previewTag(owner: string): Tag {
+  return { key: PREVIEW_TAG, value: owner };
+}
+
 /** The preview service as ECS has it now; undefined when it does not exist (or is already going). */
 export async function describePreview(
   ecs: ECSClient,
@@ -114,7 +119,7 @@ export function previewServiceInput(args: {
   const deploymentConfiguration = args.deploymentConfiguration ?? t.deploymentConfiguration;
   const deploymentController = previewController(t);
   const ownTags = (t.tags ?? []).filter((tag) => tag.key !== PREVIEW_TAG && !tag.key?.startsWith('aws:'));
-  const tags: Tag[] = [...ownTags, { key: PREVIEW_TAG, value: args.owner }];
+  const tags: Tag[] = [...ownTags, previewTag(args.owner)];
   return {
     cluster: args.cluster,
     serviceName: args.name,

@@ -28,6 +28,15 @@ export function withTags(doc: TaskDefinitionDoc, tags: Tag[]): TaskDefinitionDoc
   return tags.length > 0 && !('tags' in doc) ? { ...doc, tags } : doc;
 }
 
+/**
+ * The document with `tag` among its tags, replacing any of the same key (a preview's revision says which
+ * pull request it is for, whatever tags the base brought).
+ */
+export function withTag(doc: TaskDefinitionDoc, tag: Tag): TaskDefinitionDoc {
+  const own = Array.isArray(doc.tags) ? (doc.tags as Tag[]).filter((t) => t.key !== tag.key) : [];
+  return { ...doc, tags: [...own, tag] };
+}
+
 export async function loadSource(
   ecs: ECSClient,
   source: string,

@@ -1,4 +1,4 @@
-import type { ECSClient, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs';
+import type { ECSClient, RegisterTaskDefinitionCommandInput, Service, Tag } from '@aws-sdk/client-ecs';
 import { parseRevision } from '../aws/arn.js';
 import { registerTaskDefinition } from './register.js';
 import type { TaskDefinitionInputs } from '../inputs/taskdef.js';
@@ -9,7 +9,7 @@ import { cleanTaskDefinition } from './clean.js';
 import { diffTaskDefinitions, formatChanges } from './diff.js';
 import { loadRunningTaskDefinition, loadTaskDefinitionFile, type TaskDefinitionDoc } from './load.js';
 import { renderTaskDefinition, resolveContainers } from './render.js';
-import { loadSource, sourceKind, withTags } from './source.js';
+import { loadSource, sourceKind, withTag, withTags } from './source.js';
 import { writeRenderedTaskDefinition } from './write.js';
 
 /** Everything known about the task definition before the first write. */
@@ -24,6 +24,8 @@ export interface TaskDefinitionPlan {
   current: { arn: string; taskDefinition: TaskDefinitionDoc } | undefined;
   /** The family to register under when not the base's own (a preview's `{family}-pr-{number}`). */
   family: string | undefined;
+  /** A tag every revision registered carries (a preview's, which its close finds the family by). */
+  tag: Tag | undefined;
   /** Rendered with a stand-in for the pushed image: what the plan's checks read. */
   preview: TaskDefinitionDoc;
 }
@@ -43,6 +45,7 @@ export async function planTaskDefinition(
     described: Service;
     running?: Service | null;
     familyFor?: (family: string) => string;
+    tag?: Tag;
   },
   log: Logger,
 ): Promise<TaskDefinitionPlan> {
@@ -67,7 +70,8 @@ export async function planTaskDefinition(
   log.info(
     `Containers to update: ${containers.map((c) => (inputs.images[c] ? `${c} (${inputs.images[c]})` : c)).join(', ')}`,
   );
-  return { base, source: loaded.source, containers, inputs, current, family, preview };
+  const tag = service.tag;
+  return { base, source: loaded.source, containers, inputs, current, family, tag, preview };
 }
 
 /** Keys, containers and every change checked against the loaded base (a trial render), before any write. */
@@ -115,13 +119,14 @@ export async function renderStage(
   imageUri: string | undefined,
   log: Logger,
 ): Promise<RenderedTaskDefinition> {
-  const taskDefinition = renderTaskDefinition(plan.base, {
+  const rendered = renderTaskDefinition(plan.base, {
     containers: plan.containers,
     image: imageUri,
     images: plan.inputs.images,
     changes: plan.inputs.changes,
   });
-  if (plan.family) taskDefinition.family = plan.family;
+  if (plan.family) rendered.family = plan.family;
+  const taskDefinition = plan.tag ? withTag(rendered, plan.tag) : rendered;
   const path = await writeRenderedTaskDefinition(taskDefinition);
   log.info(`Rendered ${path}`);
   const against = plan.current?.arn ?? '(nothing: a new service)';

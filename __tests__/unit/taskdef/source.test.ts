@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { sourceKind, withTags } from '../../../src/taskdef/source.js';
+import { sourceKind, withTag, withTags } from '../../../src/taskdef/source.js';
 
 describe('sourceKind', () => {
   const none = async (): Promise<boolean> => false;
@@ -24,5 +24,16 @@ describe('withTags', () => {
     expect(withTags({ family: 'f' }, tags)).toEqual({ family: 'f', tags });
     expect(withTags({ family: 'f', tags: [] }, tags)).toEqual({ family: 'f', tags: [] });
     expect(withTags({ family: 'f' }, [])).toEqual({ family: 'f' });
+  });
+});
+
+describe('withTag', () => {
+  const tag = { key: 'ecs-ship:preview', value: 'org/app/pull/7' };
+  it.each([
+    [{}, [tag]],
+    [{ tags: [{ key: 'team', value: 'web' }] }, [{ key: 'team', value: 'web' }, tag]],
+    [{ tags: [{ key: 'ecs-ship:preview', value: 'org/app/pull/1' }] }, [tag]],
+  ])('%j -> %j', (doc, tags) => {
+    expect(withTag(doc, tag).tags).toEqual(tags);
   });
 });
