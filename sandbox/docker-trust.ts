@@ -1,7 +1,8 @@
 // docker verifying the sandbox registry's certificate, as it verifies a private registry's. dockerd counts every
 // registry on 127.0.0.0/8 as insecure: no certificate check, /etc/docker/certs.d ignored. So the registry's TLS
 // front listens on a local address outside that range, and its CA goes where dockerd looks for it per host.
-import { access, constants, copyFile, mkdir, rm } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { isRoot } from './dockerd.js';
@@ -64,6 +65,29 @@ export interface DockerTrust {
   file: string;
   /** Takes the registry's directory away again: nothing is left in certs.d. */
   remove(): Promise<void>;
+}
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, REGISTRY_ADDRESS);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+/**
+ * A sandbox killed outright (SIGKILL: its registry dies with it, by pdeathsig) could not remove its CA: the
+ * next registry takes away every one whose port nobody listens on, so certs.d does not fill up with them. A
+ * registry writes its directory only once it listens, so one starting now is never taken for dead.
+ */
+export async function sweepDeadTrust(): Promise<void> {
+  const entries = await readdir(DOCKER_CERTS_DIR).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const prefix = `${REGISTRY_ADDRESS}:`;
+    const port = entry.startsWith(prefix) ? Number(entry.slice(prefix.length)) : 0;
+    if (!port || (await listening(port))) continue;
+    // Another user's leftover may not be ours to remove: that is theirs to sweep.
+    await rm(join(DOCKER_CERTS_DIR, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /** Trusts `caFile` for `host` (`192.0.2.2:PORT`) in dockerd, as a user trusts a private registry's CA. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, run, startDaemon, stopDaemon, waitReady, which } from './proc.js';
-import { prepareDockerTrust, REGISTRY_ADDRESS, trustInDocker } from './docker-trust.js';
+import { prepareDockerTrust, REGISTRY_ADDRESS, sweepDeadTrust, trustInDocker } from './docker-trust.js';
 import { makeTestCertificates, startTlsFront } from './tls.js';
 
 export interface RegistryProcess {
@@ -47,7 +47,10 @@ export async function startRegistry(opts: { auth?: boolean; tls?: boolean } = {}
   if (!binary) throw new Error('docker-registry is not installed (apt-get install docker-registry)');
   const tls = opts.tls ?? true;
   // Before anything is started: a machine docker cannot verify the registry on fails at once.
-  if (tls) await prepareDockerTrust();
+  if (tls) {
+    await prepareDockerTrust();
+    await sweepDeadTrust();
+  }
   const rootDir = await mkdtemp(join(tmpdir(), 'ecs-ship-registry-'));
   const password = randomBytes(24).toString('base64url');
   try {

@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { missingTools, startEnvironment } from '../../sandbox/environment.js';
+import { startRegistry } from '../../sandbox/registry.js';
 import { signedFetch } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -214,6 +215,10 @@ describe('sandbox/cli.ts', () => {
     const until = Date.now() + 5000;
     while ((await listening(registryHost)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(await listening(registryHost)).toBe(false);
+    // Its CA in docker's certs.d is swept by the next registry to start.
+    const next = await startRegistry();
+    await next.stop();
+    expect(existsSync(`/etc/docker/certs.d/${registryHost}`)).toBe(false);
     // Nobody was left to remove the temp dirs; the test does.
     for (const dir of [registryDir, env.DOCKER_CONFIG])
       if (dir) await rm(dir, { recursive: true, force: true });
