@@ -106,7 +106,7 @@ export async function planPreview(
   const plan: PreviewPlan = {
     existing,
     familyFor: (family) => previewFamily(family, number),
-    tag: previewTag(previewOwner(side.run.repository, number)),
+    tag: previewTag(owner),
     writes: previewWrites(existing, template, preview.name, alb?.writes ?? []),
   };
   const create =

@@ -15,13 +15,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedLoadBalancer } from '../../sandbox/elbv2/seed.js';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { SANDBOX_USER } from '../../sandbox/iam.js';
 import type { PolicyDocument } from '../../sandbox/iam-policy.js';
 import { errorLines, runAction } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
 import { holdTo, namesFor, policy, refusedSince } from './iam-helpers.js';
-import { runOnPullRequest, seedTemplate, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  seedTemplate,
+  startPreviewEnvironment,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 let environment: PreviewEnvironment;
@@ -30,11 +34,7 @@ let layout: string;
 let deployer: { accessKeyId: string; secretAccessKey: string; arn: string };
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 60,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment({ timeScale: 60 });
   ecs = sandboxEcs(environment.env);
   deployer = environment.aws.iam.addUser('deployer');
   layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-iam-')), 'layout');

@@ -3,7 +3,7 @@ import {
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
   type Rule,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -12,10 +12,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { callsOf, errorLines, type StepResult } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  sandboxElb,
+  seedTemplate,
+  startPreviewEnvironment,
+  warnings,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /**
@@ -35,20 +41,9 @@ const PREVIEW = `web-pr-${PR}`;
 const HOST = `pr-${PR}.preview.example.com`;
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 10,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment();
   ecs = sandboxEcs(environment.env);
-  elb = new ElasticLoadBalancingV2Client({
-    region: 'us-east-1',
-    endpoint: environment.aws.endpoint,
-    credentials: {
-      accessKeyId: environment.env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: environment.env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  elb = sandboxElb(environment);
   await createRepositories(environment.env, 'web');
   const layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-preview-attach-')), 'layout');
   await writeOciLayout(layout, 'v1', [{ os: 'linux', architecture: 'amd64', layers: [20_000] }]);

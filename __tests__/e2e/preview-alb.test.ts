@@ -3,7 +3,7 @@ import {
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
   type Rule,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -13,10 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addRule } from '../../sandbox/elbv2/model.js';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { callsOf, errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  sandboxElb,
+  seedTemplate,
+  startPreviewEnvironment,
+  warnings,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /**
@@ -33,20 +39,9 @@ let alb: SeededLoadBalancer;
 const HOST = (n: number) => `pr-${n}.preview.example.com`;
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 10,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment();
   ecs = sandboxEcs(environment.env);
-  elb = new ElasticLoadBalancingV2Client({
-    region: 'us-east-1',
-    endpoint: environment.aws.endpoint,
-    credentials: {
-      accessKeyId: environment.env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: environment.env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  elb = sandboxElb(environment);
   await createRepositories(environment.env, 'web', 'shop');
   layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-preview-alb-')), 'layout');
   await writeOciLayout(layout, 'v1', [{ os: 'linux', architecture: 'amd64', layers: [20_000] }]);

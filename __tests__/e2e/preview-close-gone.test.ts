@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   DeleteServiceCommand,
@@ -16,7 +16,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, type StepResult } from '../../sandbox/runner.js';
 import {
@@ -25,7 +24,14 @@ import {
   sandboxEcs,
   taskDefinitionFile,
 } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  sandboxElb,
+  seedTemplate,
+  startPreviewEnvironment,
+  warnings,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /**
@@ -51,20 +57,9 @@ const APP = [
 ];
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 10,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment();
   ecs = sandboxEcs(environment.env);
-  elb = new ElasticLoadBalancingV2Client({
-    region: 'us-east-1',
-    endpoint: environment.aws.endpoint,
-    credentials: {
-      accessKeyId: environment.env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: environment.env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  elb = sandboxElb(environment);
   await createRepositories(environment.env, 'web');
   const dir = await mkdtemp(join(tmpdir(), 'ecs-ship-preview-gone-'));
   layouts = { v1: join(dir, 'v1'), v2: join(dir, 'v2') };

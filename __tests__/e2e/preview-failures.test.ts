@@ -3,11 +3,16 @@ import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { GitHubError } from '../../sandbox/github/http.js';
 import { errorLines } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  seedTemplate,
+  startPreviewEnvironment,
+  warnings,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /** Previews that do not go well: a rollout that fails, and a token that may not write (a fork's PR). */
@@ -17,11 +22,7 @@ let ecs: ECSClient;
 let layout: string;
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 20,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment({ timeScale: 20 });
   ecs = sandboxEcs(environment.env);
   await createRepositories(environment.env, 'api');
   layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-preview-')), 'layout');

@@ -7,7 +7,8 @@ import {
   type CreateServiceCommandInput,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import type { Environment } from '../../sandbox/environment.js';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { startEnvironment, type Environment, type EnvironmentOptions } from '../../sandbox/environment.js';
 import type { GitHubSandbox } from '../../sandbox/github/server.js';
 import { runAction } from '../../sandbox/runner.js';
 import { waitSteady } from '../../sandbox/seed.js';
@@ -15,6 +16,23 @@ import { waitSteady } from '../../sandbox/seed.js';
 /** Helpers for the preview e2e tests: a template service as a team has it, and a run on a PR event. */
 
 export type PreviewEnvironment = Environment & { github: GitHubSandbox };
+
+/** The sandbox previews run in: AWS and GitHub, no dockerd (images come from OCI layouts), time scaled. */
+export function startPreviewEnvironment(opts: EnvironmentOptions = {}): Promise<PreviewEnvironment> {
+  return startEnvironment({ timeScale: 10, docker: false, ...opts, github: true });
+}
+
+/** An ELBv2 client for the sandbox, with the environment's own keys. */
+export function sandboxElb(environment: Environment): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({
+    region: 'us-east-1',
+    endpoint: environment.aws.endpoint,
+    credentials: {
+      accessKeyId: environment.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: environment.env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  });
+}
 
 /** The template previews are cloned from: a running service with its own family, tags and settings. */
 export async function seedTemplate(

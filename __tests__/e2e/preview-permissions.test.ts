@@ -6,12 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { seedLoadBalancer } from '../../sandbox/elbv2/seed.js';
-import { startEnvironment } from '../../sandbox/environment.js';
 import type { PolicyDocument } from '../../sandbox/iam-policy.js';
 import { errorLines } from '../../sandbox/runner.js';
 import { sandboxEcs } from '../../sandbox/seed.js';
 import { holdTo, namesFor, policy, without } from './iam-helpers.js';
-import { runOnPullRequest, seedTemplate, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  seedTemplate,
+  startPreviewEnvironment,
+} from './preview-helpers.js';
 
 let environment: PreviewEnvironment;
 let ecs: ECSClient;
@@ -24,11 +28,7 @@ const SIMULATE: PolicyDocument = {
 };
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 20,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment({ timeScale: 20 });
   ecs = sandboxEcs(environment.env);
   deployer = environment.aws.iam.addUser('previewer');
 }, 60_000);

@@ -3,10 +3,15 @@ import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { errorLines } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
-import { runOnPullRequest, seedTemplate, warnings, type PreviewEnvironment } from './preview-helpers.js';
+import {
+  type PreviewEnvironment,
+  runOnPullRequest,
+  seedTemplate,
+  startPreviewEnvironment,
+  warnings,
+} from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /**
@@ -21,12 +26,7 @@ const PR = 12;
 
 beforeAll(async () => {
   // Tasks take 4 real seconds to stop, so the closed preview is still DRAINING when the reopen starts.
-  environment = (await startEnvironment({
-    timeScale: 10,
-    docker: false,
-    github: true,
-    durations: { stopping: 40 },
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment({ durations: { stopping: 40 } });
   ecs = sandboxEcs(environment.env);
   await createRepositories(environment.env, 'shop');
   layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-preview-')), 'layout');

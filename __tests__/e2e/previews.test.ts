@@ -3,16 +3,16 @@ import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEnvironment } from '../../sandbox/environment.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { callsOf, errorLines, type StepResult } from '../../sandbox/runner.js';
 import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
 import {
+  type PreviewEnvironment,
   runImage,
   runOnPullRequest,
   seedTemplate,
+  startPreviewEnvironment,
   warnings,
-  type PreviewEnvironment,
 } from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
@@ -31,11 +31,7 @@ const PREVIEW = `web-pr-${PR}`;
 const URL = `https://pr-${PR}.preview.example.com`;
 
 beforeAll(async () => {
-  environment = (await startEnvironment({
-    timeScale: 10,
-    docker: false,
-    github: true,
-  })) as PreviewEnvironment;
+  environment = await startPreviewEnvironment();
   ecs = sandboxEcs(environment.env);
   await createRepositories(environment.env, 'web');
   const dir = await mkdtemp(join(tmpdir(), 'ecs-ship-preview-'));

@@ -10,6 +10,11 @@ export function accountOf(arn: string | undefined): string | undefined {
   return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
 }
 
+/** The name in a target group's ARN (`…:targetgroup/NAME/ID`); undefined for anything else. */
+export function targetGroupNameOf(arn: string | undefined): string | undefined {
+  return /:targetgroup\/([^/]+)\/[^/]+$/.exec(arn ?? '')?.[1];
+}
+
 /** A full task-definition ARN, as `task-definition` may give one. */
 export function isTaskDefinitionArn(text: string): boolean {
   return TASK_DEFINITION_ARN.test(text);

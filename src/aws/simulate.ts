@@ -3,7 +3,6 @@
 // revision is registered. A principal that may not simulate (most deploy roles) is not asked twice: the
 // check is skipped with a debug line, and the call itself names the action if it is refused.
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { STSClient } from '@aws-sdk/client-sts';
 import { UserError } from '../errors.js';
 import { debugLines } from '../report/log.js';
 import { createCallerStsClient, createIamClient } from './clients.js';
@@ -21,18 +20,28 @@ export interface PermissionCheck {
  * a user's ARN is its own source.
  */
 async function policySourceArn(
-  sts: STSClient,
+  region: string,
   iam: IAMClient,
   roleToAssume: string | undefined,
 ): Promise<string> {
   if (roleToAssume) return roleToAssume;
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const caller = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
+  const caller = await callerArn(region);
   const name = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/([^/]+)\/.+$/.exec(caller)?.[1];
   if (!name) return caller;
   const { GetRoleCommand } = await import('@aws-sdk/client-iam');
   const role = await iam.send(new GetRoleCommand({ RoleName: name }));
   return role.Role?.Arn ?? caller;
+}
+
+/** Who the step's credentials are (sts:GetCallerIdentity), with a client of its own for the one call. */
+async function callerArn(region: string): Promise<string> {
+  const sts = await createCallerStsClient(region);
+  try {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    return (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
+  } finally {
+    sts.destroy();
+  }
 }
 
 async function simulate(client: IAMClient, source: string, checks: PermissionCheck[]) {
@@ -65,15 +74,14 @@ export async function checkPermissions(
   if (checks.length === 0) return;
   let source: string;
   let denied;
-  const [sts, iam] = await Promise.all([createCallerStsClient(region), createIamClient(region)]);
+  const iam = await createIamClient(region);
   try {
-    source = await policySourceArn(sts, iam, roleToAssume);
+    source = await policySourceArn(region, iam, roleToAssume);
     denied = await simulate(iam, source, checks);
   } catch (err) {
     debugLines(`Permission check skipped (${describeAwsError(err)}); refused calls name their IAM action.`);
     return;
   } finally {
-    sts.destroy();
     iam.destroy();
   }
   const [first] = denied;

@@ -2,6 +2,7 @@
 // (copied from the template service's), the free rule priority, which rule is the preview's, and the URL a
 // load balancer's listeners give a plain deploy.
 import { createHash } from 'node:crypto';
+import { targetGroupNameOf } from '../aws/arn.js';
 import type {
   CreateTargetGroupCommandInput,
   Listener,
@@ -110,5 +111,5 @@ export function isAttached(
   previewName: string,
 ): boolean {
   const name = previewTargetGroupName(previewName);
-  return (loadBalancers ?? []).some((lb) => lb.targetGroupArn?.includes(`:targetgroup/${name}/`));
+  return (loadBalancers ?? []).some((lb) => targetGroupNameOf(lb.targetGroupArn) === name);
 }

@@ -1,6 +1,7 @@
 // Starting one service's rollout: UpdateService (or CreateService for a preview, or a CodeDeploy deployment),
 // or nothing at all when the service already runs the revision (unchanged.ts). stage.ts watches what started.
 import type { DeploymentConfiguration, ECSClient, LoadBalancer, Service } from '@aws-sdk/client-ecs';
+import { targetGroupNameOf } from '../aws/arn.js';
 import { describeError } from '../errors.js';
 import type { DeployInputs } from '../inputs/deploy.js';
 import type { StrategyInputs } from '../inputs/strategy.js';
@@ -56,11 +57,6 @@ export type CreateService = (
  * `preview-listener-arn` was set): makes the target group and rule, then gives UpdateService's `loadBalancers`.
  */
 export type AttachLoadBalancers = () => Promise<LoadBalancer[]>;
-
-/** The name in a target group ARN (`…:targetgroup/NAME/ID`), for the log. */
-function targetGroupName(arn: string | undefined): string {
-  return /:targetgroup\/([^/]+)\//.exec(arn ?? '')?.[1] ?? String(arn);
-}
 
 export async function startService(
   ecs: ECSClient,
@@ -146,7 +142,7 @@ export async function startService(
   const forced = forceNewDeployment ? ', forced new deployment' : '';
   const how = deploymentConfiguration ? `, strategy ${describeStrategy(deploymentConfiguration)}` : '';
   const behind = loadBalancers?.length
-    ? `, behind target group ${loadBalancers.map((lb) => targetGroupName(lb.targetGroupArn)).join(', ')}`
+    ? `, behind target group ${loadBalancers.map((lb) => targetGroupNameOf(lb.targetGroupArn) ?? String(lb.targetGroupArn)).join(', ')}`
     : '';
   const done = strategy.create ? 'Created' : 'Updated';
   log(

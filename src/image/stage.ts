@@ -97,16 +97,14 @@ export async function publishImage(
   // refused login, fails with no repository made yet. (A local image is never a promotion.) A new ECR Public
   // repository names its host only once it exists: that login waits for it.
   const hostKnown = !ecrPlan?.ecrPublic || ecrPlan.repository.uri !== undefined;
-  const early =
-    source.kind === 'docker' && hostKnown
-      ? pushTarget(await registryLogin(ecr, ecrPlan), ecrPlan)
-      : undefined;
+  const token = source.kind === 'docker' && hostKnown ? await registryLogin(ecr, ecrPlan) : undefined;
+  const early = token && pushTarget(token, ecrPlan);
   if (early) await loginDocker(early, log);
   // The plan's ECR side: a missing repository is created (create-repository); an image already in the
   // repository is promoted by PutImage inside ECR, and nothing is pushed.
   const promoted = ecrPlan ? await publishInEcr(ecr, ecrPlan, tags, log.info) : undefined;
   if (promoted) return promoted;
-  const login = pushTarget(early ?? (await registryLogin(ecr, ecrPlan)), ecrPlan);
+  const login = pushTarget(token ?? (await registryLogin(ecr, ecrPlan)), ecrPlan);
   // On ECR Public the repository sits under the registry's alias (`<alias>/<name>`).
   const repository = pushRepository(ecrPlan, inputs.repository);
   if (source.kind === 'docker') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTaskDefinitionArn, parseRevision, revisionName } from '../../../src/aws/arn.js';
+import { isTaskDefinitionArn, parseRevision, revisionName, targetGroupNameOf } from '../../../src/aws/arn.js';
 
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7';
 
@@ -32,5 +32,17 @@ describe('task-definition ARNs', () => {
     [`${ARN} `, false],
   ])('%s is a task-definition ARN: %s', (text, expected) => {
     expect(isTaskDefinitionArn(text)).toBe(expected);
+  });
+});
+
+describe('targetGroupNameOf', () => {
+  it.each([
+    ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-pr-7/0123456789abcdef', 'web-pr-7'],
+    ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc', 'web'],
+    ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/abc', undefined],
+    ['web-pr-7', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (arn, name) => {
+    expect(targetGroupNameOf(arn)).toBe(name);
   });
 });
