@@ -21,9 +21,13 @@ type Body = Record<string, unknown>;
 
 const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+/** A repository's ARN: ECR Public is global, so the ARN has no region. */
+export const ecrPublicRepositoryArn = (name: string): string =>
+  `arn:aws:ecr-public::${ACCOUNT_ID}:repository/${name}`;
+
 function view(host: string, state: EcrPublicState, name: string, createdAt: number): Body {
   return {
-    repositoryArn: `arn:aws:ecr-public::${ACCOUNT_ID}:repository/${name}`,
+    repositoryArn: ecrPublicRepositoryArn(name),
     registryId: ACCOUNT_ID,
     repositoryName: name,
     repositoryUri: `${host}/${state.alias}/${name}`,

@@ -112,7 +112,7 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
       password: registry.password,
     });
     stops.push(() => ecrFront.close());
-    aws.registryToken = (principal) => ecrFront.issue(principal);
+    aws.registryToken = (principal, api) => ecrFront.issue(principal, api);
     registry.route((direct) => (aws.iam.policies.size > 0 ? ecrFront.port : direct));
     if (opts.modelCheck ?? true) {
       // Pushed before the GitHub sandbox's stop, run after it: nothing the AWS sandbox answers is missed.

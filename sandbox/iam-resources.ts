@@ -5,6 +5,7 @@
 import type { CodeDeployState } from './codedeploy-model.js';
 import type { EcsState } from './ecs/model.js';
 import type { RequestContext } from './http.js';
+import { ecrPublicRepositoryArn } from './ecr-public.js';
 import { ACCOUNT, type Role } from './iam.js';
 import type { AccessRequest } from './iam-policy.js';
 
@@ -139,6 +140,18 @@ function ecrRow(body: Body, at: Where, operation: string): AccessRequest[] {
   }));
 }
 
+// ---- ECR Public: repositories have no region in their ARN; its login is also an STS bearer token ----
+function ecrPublicRow(body: Body, at: Where, operation: string): AccessRequest[] {
+  if (operation === 'GetAuthorizationToken')
+    return [
+      { action: at.act, resource: '*' },
+      { action: 'sts:GetServiceBearerToken', resource: '*' },
+    ];
+  const names = strings(body.repositoryName ?? body.repositoryNames);
+  if (names.length === 0) return [{ action: at.act, resource: '*' }];
+  return names.map((name) => ({ action: at.act, resource: ecrPublicRepositoryArn(name) }));
+}
+
 // ---- CodeDeploy: a deployment's calls act on its deployment group ----
 function codeDeployRow(body: Body, at: Where, world: World, operation: string): AccessRequest[] {
   const group = (app: string, name: string) =>
@@ -198,6 +211,8 @@ export function accessRequests(ctx: RequestContext, world: World): AccessRequest
     }
     case 'ecr':
       return ecrRow(body, at, ctx.operation);
+    case 'ecr-public':
+      return ecrPublicRow(body, at, ctx.operation);
     case 'codedeploy':
       return codeDeployRow(body, at, world, ctx.operation);
     case 'elasticloadbalancing':
@@ -213,10 +228,7 @@ export function accessRequests(ctx: RequestContext, world: World): AccessRequest
       const role = [...world.roles.values()].find((r) => r.name === name);
       return [{ action: at.act, resource: role?.arn ?? `arn:aws:iam::${ACCOUNT}:role/${name}` }];
     }
-    default: {
-      const name = str(body.repositoryName);
-      const resource = name ? `arn:aws:${prefix}::${ACCOUNT}:repository/${name}` : '*';
-      return [{ action: at.act, resource }];
-    }
+    default:
+      return [{ action: at.act, resource: '*' }];
   }
 }

@@ -140,7 +140,7 @@ export interface AwsSandbox {
    * Policy mode's registry login: the password GetAuthorizationToken hands a principal held to policies
    * (ecr-front.ts maps it back to the principal); undefined = the registry's own password for everyone.
    */
-  registryToken: ((principal: Principal) => string) | undefined;
+  registryToken: ((principal: Principal, api: 'ecr' | 'ecr-public') => string) | undefined;
   /** One scheduler pass now (the ticker runs one every 25 ms anyway). */
   tick(): void;
   /**
@@ -274,18 +274,25 @@ export async function startAwsSandbox(opts: SandboxOptions): Promise<AwsSandbox>
       : new AwsError('ServiceUnavailableException', 'Service Unavailable', 503);
   };
 
-  // A principal held to policies logs in with a token of its own, so the registry knows who pushes.
+  // A principal held to policies logs in with a token of its own, so the registry knows who pushes, and
+  // through which API's login (ECR Public answers one authorizationData, ECR a list).
   const withRegistryToken = (
     ctx: RequestContext,
     caller: Principal | undefined,
     result: unknown,
   ): unknown => {
     const issue = sandbox.registryToken;
-    if (ctx.service !== 'ecr' || ctx.operation !== 'GetAuthorizationToken' || !issue) return result;
+    const api = ctx.service === 'ecr' || ctx.service === 'ecr-public' ? ctx.service : undefined;
+    if (!api || ctx.operation !== 'GetAuthorizationToken' || !issue) return result;
     if (!caller || !iam.policiesOf(caller)) return result;
-    const data = (result as { authorizationData: Record<string, unknown>[] }).authorizationData;
-    const authorizationToken = Buffer.from(`AWS:${issue(caller)}`).toString('base64');
-    return { authorizationData: data.map((d) => ({ ...d, authorizationToken })) };
+    const authorizationToken = Buffer.from(`AWS:${issue(caller, api)}`).toString('base64');
+    const data = (result as { authorizationData: Record<string, unknown> | Record<string, unknown>[] })
+      .authorizationData;
+    return {
+      authorizationData: Array.isArray(data)
+        ? data.map((d) => ({ ...d, authorizationToken }))
+        : { ...data, authorizationToken },
+    };
   };
 
   // What the sandbox answers when nothing is broken.

@@ -12,7 +12,7 @@ export function policyForRun(inputs: Inputs, plan: Plan): NeededPolicy {
   const preview = inputs.github?.preview;
   const codeDeploy = plan.services.some((s) => s.deploymentController?.type === 'CODE_DEPLOY');
   const run: RunShape = {
-    push: plan.image !== undefined,
+    push: plan.image === undefined ? false : plan.ecr?.ecrPublic ? 'ecr-public' : 'ecr',
     rollback: inputs.deploy.rollback !== 'false',
     codeDeploy,
     runTask: inputs.deploy.runTask !== undefined,

@@ -6,6 +6,7 @@ import deploy from '../docs/iam/deploy.json' with { type: 'json' };
 import keepRevisions from '../docs/iam/keep-revisions.json' with { type: 'json' };
 import preview from '../docs/iam/preview.json' with { type: 'json' };
 import push from '../docs/iam/push.json' with { type: 'json' };
+import pushPublic from '../docs/iam/push-public.json' with { type: 'json' };
 import rollback from '../docs/iam/rollback.json' with { type: 'json' };
 import runTask from '../docs/iam/run-task.json' with { type: 'json' };
 import scan from '../docs/iam/scan.json' with { type: 'json' };
@@ -24,6 +25,7 @@ interface PolicyDocument {
 
 const FILES = {
   push,
+  'push-public': pushPublic,
   deploy,
   rollback,
   codedeploy,
@@ -36,7 +38,8 @@ export type Feature = keyof typeof FILES;
 
 /** What a run does, as far as IAM cares; from the inputs and the plan (pipeline.ts builds it). */
 export interface RunShape {
-  push: boolean;
+  /** Where the image goes: private ECR or ECR Public (their IAM actions differ); false without a push. */
+  push: false | 'ecr' | 'ecr-public';
   rollback: boolean;
   codeDeploy: boolean;
   runTask: boolean;
@@ -50,7 +53,8 @@ export type PolicyNames = Partial<Record<string, string | string[]>>;
 
 export function featuresOf(run: RunShape): Feature[] {
   const on: [Feature, boolean][] = [
-    ['push', run.push],
+    ['push', run.push === 'ecr'],
+    ['push-public', run.push === 'ecr-public'],
     ['deploy', !run.preview],
     ['rollback', run.rollback && !run.codeDeploy && !run.preview],
     ['codedeploy', run.codeDeploy],

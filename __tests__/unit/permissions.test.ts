@@ -19,13 +19,14 @@ describe('featuresOf', () => {
     ['rollback: false', { rollback: false }, ['deploy']],
     [
       'push, scan gate, one-off task, cleanup',
-      { push: true, scanGate: true, runTask: true, keepRevisions: true },
+      { push: 'ecr', scanGate: true, runTask: true, keepRevisions: true },
       ['push', 'deploy', 'rollback', 'run-task', 'scan', 'keep-revisions'],
     ],
+    ['a push to ECR Public (its own actions)', { push: 'ecr-public' }, ['push-public', 'deploy', 'rollback']],
     ['CodeDeploy (no ECS rollback)', { codeDeploy: true }, ['deploy', 'codedeploy']],
     [
       'a preview (its own policy)',
-      { push: true, preview: { listener: false, deleteImages: false } },
+      { push: 'ecr', preview: { listener: false, deleteImages: false } },
       ['push', 'preview'],
     ],
   ])('%s', (_what, over, features) => {
@@ -43,7 +44,7 @@ describe('neededPolicy', () => {
   };
 
   it('fills the names, one ARN per service, and keeps placeholders it does not know', () => {
-    const { policy } = neededPolicy({ ...plain, push: true }, names, []);
+    const { policy } = neededPolicy({ ...plain, push: 'ecr' }, names, []);
     const update = policy.Statement.find((s) => s.Sid === 'UpdateAndWatchTheService');
     expect(update?.Resource).toEqual([
       'arn:aws:ecs:eu-west-1:111122223333:service/prod/web',
@@ -55,6 +56,22 @@ describe('neededPolicy', () => {
     expect(tasks?.Condition).toEqual({
       ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod' },
     });
+  });
+
+  it('names an ECR Public repository without a region, and its login with the bearer token', () => {
+    const { policy } = neededPolicy(
+      { ...plain, push: 'ecr-public' },
+      { ...names, REPOSITORY: 'gallery' },
+      [],
+    );
+    const push = policy.Statement.find((s) => s.Sid === 'PushToThePublicRepository');
+    expect(push?.Resource).toBe('arn:aws:ecr-public::111122223333:repository/gallery');
+    expect(push?.Action).toContain('ecr-public:PutImage');
+    const login = policy.Statement.find((s) => s.Sid === 'PublicRegistryLogin');
+    expect(login?.Action).toEqual(
+      expect.arrayContaining(['ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken']),
+    );
+    expect(JSON.stringify(policy)).not.toMatch(/"ecr:/);
   });
 
   it('passes exactly the roles the task definition names, and leaves iam:PassRole out without any', () => {
@@ -76,8 +93,8 @@ describe('neededPolicy', () => {
   });
 
   it('gives every statement its own Sid, as IAM requires', () => {
-    const all = {
-      push: true,
+    const all: RunShape = {
+      push: 'ecr',
       rollback: true,
       codeDeploy: true,
       runTask: true,
