@@ -11,17 +11,10 @@ import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
+import type { SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { callsOf, errorLines, type StepResult } from '../../sandbox/runner.js';
-import { createRepositories, sandboxEcs } from '../../sandbox/seed.js';
-import {
-  type PreviewEnvironment,
-  runOnPullRequest,
-  sandboxElb,
-  seedTemplate,
-  startPreviewEnvironment,
-  warnings,
-} from './preview-helpers.js';
+
+import { type PreviewEnvironment, runOnPullRequest, warnings, startWebBehindAlb } from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /**
@@ -41,21 +34,13 @@ const PREVIEW = `web-pr-${PR}`;
 const HOST = `pr-${PR}.preview.example.com`;
 
 beforeAll(async () => {
-  environment = await startPreviewEnvironment();
-  ecs = sandboxEcs(environment.env);
-  elb = sandboxElb(environment);
-  await createRepositories(environment.env, 'web');
+  ({ environment, ecs, elb, alb } = await startWebBehindAlb({
+    listeners: [{ port: 443, protocol: 'HTTPS' }],
+    targetGroup: { Port: 8080, HealthCheckPath: '/healthz' },
+  }));
   const layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-preview-attach-')), 'layout');
   await writeOciLayout(layout, 'v1', [{ os: 'linux', architecture: 'amd64', layers: [20_000] }]);
   image = `oci-layout:${layout}:v1`;
-  alb = seedLoadBalancer(environment.aws, {
-    name: 'web',
-    listeners: [{ port: 443, protocol: 'HTTPS' }],
-    targetGroup: { Port: 8080, HealthCheckPath: '/healthz' },
-  });
-  await seedTemplate(ecs, 'web', {
-    loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
-  });
 }, 60_000);
 
 afterAll(async () => {

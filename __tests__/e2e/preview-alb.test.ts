@@ -14,14 +14,13 @@ import { join } from 'node:path';
 import { addRule } from '../../sandbox/elbv2/model.js';
 import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { callsOf, errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { createRepositories, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
+import { seedService, waitSteady } from '../../sandbox/seed.js';
 import {
   type PreviewEnvironment,
   runOnPullRequest,
-  sandboxElb,
   seedTemplate,
-  startPreviewEnvironment,
   warnings,
+  startWebBehindAlb,
 } from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
@@ -39,23 +38,18 @@ let alb: SeededLoadBalancer;
 const HOST = (n: number) => `pr-${n}.preview.example.com`;
 
 beforeAll(async () => {
-  environment = await startPreviewEnvironment();
-  ecs = sandboxEcs(environment.env);
-  elb = sandboxElb(environment);
-  await createRepositories(environment.env, 'web', 'shop');
+  ({ environment, ecs, elb, alb } = await startWebBehindAlb(
+    {
+      listeners: [
+        { port: 443, protocol: 'HTTPS' },
+        { port: 80, protocol: 'HTTP' },
+      ],
+      targetGroup: { Port: 8080, HealthCheckPath: '/healthz', HealthCheckIntervalSeconds: 10 },
+    },
+    ['web', 'shop'],
+  ));
   layout = join(await mkdtemp(join(tmpdir(), 'ecs-ship-preview-alb-')), 'layout');
   await writeOciLayout(layout, 'v1', [{ os: 'linux', architecture: 'amd64', layers: [20_000] }]);
-  alb = seedLoadBalancer(environment.aws, {
-    name: 'web',
-    listeners: [
-      { port: 443, protocol: 'HTTPS' },
-      { port: 80, protocol: 'HTTP' },
-    ],
-    targetGroup: { Port: 8080, HealthCheckPath: '/healthz', HealthCheckIntervalSeconds: 10 },
-  });
-  await seedTemplate(ecs, 'web', {
-    loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
-  });
 }, 60_000);
 
 afterAll(async () => {

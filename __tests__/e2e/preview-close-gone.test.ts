@@ -15,23 +15,11 @@ import {
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
+import type { SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, type StepResult } from '../../sandbox/runner.js';
-import {
-  createRepositories,
-  fargateTaskDefinition,
-  sandboxEcs,
-  taskDefinitionFile,
-} from '../../sandbox/seed.js';
-import {
-  type PreviewEnvironment,
-  runOnPullRequest,
-  sandboxElb,
-  seedTemplate,
-  startPreviewEnvironment,
-  warnings,
-} from './preview-helpers.js';
+import { fargateTaskDefinition, taskDefinitionFile } from '../../sandbox/seed.js';
+import { type PreviewEnvironment, runOnPullRequest, warnings, startWebBehindAlb } from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 /**
@@ -57,10 +45,9 @@ const APP = [
 ];
 
 beforeAll(async () => {
-  environment = await startPreviewEnvironment();
-  ecs = sandboxEcs(environment.env);
-  elb = sandboxElb(environment);
-  await createRepositories(environment.env, 'web');
+  ({ environment, ecs, elb, alb } = await startWebBehindAlb({
+    listeners: [{ port: 443, protocol: 'HTTPS' }],
+  }));
   const dir = await mkdtemp(join(tmpdir(), 'ecs-ship-preview-gone-'));
   layouts = { v1: join(dir, 'v1'), v2: join(dir, 'v2') };
   const platform = [{ os: 'linux', architecture: 'amd64', layers: [20_000] }];
@@ -68,10 +55,6 @@ beforeAll(async () => {
     v1: await writeOciLayout(layouts.v1, 'v1', platform),
     v2: await writeOciLayout(layouts.v2, 'v2', platform),
   };
-  alb = seedLoadBalancer(environment.aws, { name: 'web', listeners: [{ port: 443, protocol: 'HTTPS' }] });
-  await seedTemplate(ecs, 'web', {
-    loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
-  });
   file = await taskDefinitionFile('webapp', { containerDefinitions: APP });
   // Another repository's preview of a pull request with the same number: not this one's to remove.
   await ecs.send(

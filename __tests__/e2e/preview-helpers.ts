@@ -8,10 +8,11 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import { startEnvironment, type Environment, type EnvironmentOptions } from '../../sandbox/environment.js';
 import type { GitHubSandbox } from '../../sandbox/github/server.js';
 import { runAction } from '../../sandbox/runner.js';
-import { waitSteady } from '../../sandbox/seed.js';
+import { createRepositories, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
 
 /** Helpers for the preview e2e tests: a template service as a team has it, and a run on a PR event. */
 
@@ -82,6 +83,33 @@ export async function seedTemplate(
   );
   await waitSteady(ecs, service);
   return arn;
+}
+
+/** A preview sandbox whose template `web` runs behind an ALB, with clients for its ECS and ELBv2. */
+export interface AlbScene {
+  environment: PreviewEnvironment;
+  ecs: ECSClient;
+  elb: ElasticLoadBalancingV2Client;
+  alb: SeededLoadBalancer;
+}
+
+/**
+ * The scene of the ALB preview tests: the load balancer `lb` describes (its target group the template's),
+ * the template service `web` behind it on container `app`:80, and the ECR repositories the pushes go to.
+ */
+export async function startWebBehindAlb(
+  lb: Parameters<typeof seedLoadBalancer>[1],
+  repositories: string[] = ['web'],
+): Promise<AlbScene> {
+  const environment = await startPreviewEnvironment();
+  const ecs = sandboxEcs(environment.env);
+  const elb = sandboxElb(environment);
+  await createRepositories(environment.env, ...repositories);
+  const alb = seedLoadBalancer(environment.aws, { name: 'web', ...lb });
+  await seedTemplate(ecs, 'web', {
+    loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
+  });
+  return { environment, ecs, elb, alb };
 }
 
 /** Points `service` at a new revision of its family running `image` (as another deploy would), and waits. */
