@@ -33,6 +33,9 @@ function iamPrefix(service: string): string {
   return /^(elbv2|elb|elasticloadbalancing)/.test(service) ? 'elasticloadbalancing' : service;
 }
 
+/** The IAM action a request is, e.g. `ecs:UpdateService`, `elasticloadbalancing:DescribeRules`. */
+export const iamAction = (ctx: RequestContext): string => `${iamPrefix(ctx.service)}:${ctx.operation}`;
+
 // ---- ECS ----
 const ecsArn = (at: Where, resource: string) => `arn:aws:ecs:${at.region}:${ACCOUNT}:${resource}`;
 const clusterName = (body: Body) => last(str(body.cluster) ?? 'default');
@@ -202,7 +205,7 @@ function elbRow(body: Body, at: Where, operation: string): AccessRequest[] {
  */
 export function accessRequests(ctx: RequestContext, world: World): AccessRequest[] {
   const prefix = iamPrefix(ctx.service);
-  const at: Where = { region: ctx.region, act: `${prefix}:${ctx.operation}` };
+  const at: Where = { region: ctx.region, act: iamAction(ctx) };
   const body = ctx.body;
   switch (prefix) {
     case 'ecs': {

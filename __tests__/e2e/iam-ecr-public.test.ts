@@ -15,7 +15,7 @@ import type { PolicyDocument } from '../../sandbox/iam-policy.js';
 import { registryDigest } from '../../sandbox/registry-api.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
 import { buildTinyImage, sandboxEcs, seedService, waitSteady } from '../../sandbox/seed.js';
-import { holdTo, namesFor, policy, refusedSince, without } from './iam-helpers.js';
+import { holdTo, namesFor, policy, printedPolicy, refusedSince, without } from './iam-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
 
 let environment: Environment;
@@ -168,11 +168,8 @@ describe('dry-run: true for ECR Public', () => {
       post: false,
     });
     expect({ code: dry.code, errors: errorLines(dry) }).toEqual({ code: 0, errors: [] });
-    const lines = dry.stdout.split('\n');
-    const start = lines.findIndex((l) => l.startsWith('IAM policy this run needs'));
-    expect(lines[start]).toMatch(/\(push-public, deploy, rollback;/);
-    const end = lines.indexOf('}', start);
-    const printed = JSON.parse(lines.slice(start + 1, end + 1).join('\n')) as PolicyDocument;
+    const { heading, policy: printed } = printedPolicy(dry.stdout);
+    expect(heading).toMatch(/\(push-public, deploy, rollback;/);
     const text = JSON.stringify(printed);
     expect(text).toContain(`arn:aws:ecr-public::${ACCOUNT}:repository/pub-dry`);
     expect(text).not.toMatch(/"ecr:/);

@@ -51,3 +51,13 @@ export const namesFor = (service: string): Record<string, string> => ({
   TASK_ROLE: `${service}-task`,
   EXECUTION_ROLE: `${service}-execution`,
 });
+
+/** What a dry run printed: its `IAM policy this run needs (features; …):` line and the policy after it. */
+export function printedPolicy(stdout: string): { heading: string; policy: PolicyDocument } {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('IAM policy this run needs'));
+  if (start < 0) throw new Error('the dry run printed no IAM policy');
+  const end = lines.indexOf('}', start);
+  const policy = JSON.parse(lines.slice(start + 1, end + 1).join('\n')) as PolicyDocument;
+  return { heading: lines[start] ?? '', policy };
+}

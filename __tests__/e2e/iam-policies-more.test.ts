@@ -23,7 +23,7 @@ import { holdTo, namesFor, policy, refusedSince } from './iam-helpers.js';
 import {
   type PreviewEnvironment,
   runOnPullRequest,
-  seedTemplate,
+  seedTemplateBehindAlb,
   startPreviewEnvironment,
 } from './preview-helpers.js';
 import { writeOciLayout } from './publish-helpers.js';
@@ -158,13 +158,9 @@ describe('each feature succeeds under exactly its documented policy', () => {
   }, 120_000);
 
   it('previews behind a load balancer: opened, then closed with preview-delete-images', async () => {
-    const alb = seedLoadBalancer(environment.aws, {
-      name: 'iam-web',
+    const alb = await seedTemplateBehindAlb(environment.aws, ecs, 'iam-web', {
       listeners: [{ port: 443, protocol: 'HTTPS' }],
       targetGroup: { Port: 80 },
-    });
-    await seedTemplate(ecs, 'iam-web', {
-      loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
     });
     await createRepositories(environment.env, 'iam-web');
     const names = { ...namesFor('iam-web'), LOAD_BALANCER: 'iam-web' };

@@ -13,7 +13,7 @@ import { startEnvironment, type Environment } from '../../sandbox/environment.js
 import { ACCOUNT } from '../../sandbox/iam.js';
 import type { PolicyDocument } from '../../sandbox/iam-policy.js';
 import { errorLines, runAction, type StepResult } from '../../sandbox/runner.js';
-import { holdTo, namesFor, policy, refusedSince, without } from './iam-helpers.js';
+import { holdTo, namesFor, policy, printedPolicy, refusedSince, without } from './iam-helpers.js';
 import {
   buildTinyImage,
   createRepositories,
@@ -228,11 +228,8 @@ describe('dry-run: true prints the policy the inputs need', () => {
       post: false,
     });
     expect({ code: dry.code, errors: errorLines(dry) }).toEqual({ code: 0, errors: [] });
-    const lines = dry.stdout.split('\n');
-    const start = lines.findIndex((l) => l.startsWith('IAM policy this run needs'));
-    expect(lines[start]).toMatch(/push, deploy, rollback, run-task, keep-revisions/);
-    const end = lines.indexOf('}', start);
-    const printed = JSON.parse(lines.slice(start + 1, end + 1).join('\n')) as PolicyDocument;
+    const { heading, policy: printed } = printedPolicy(dry.stdout);
+    expect(heading).toMatch(/push, deploy, rollback, run-task, keep-revisions/);
     expect(JSON.stringify(printed)).not.toMatch(/\b(REGION|ACCOUNT|CLUSTER|SERVICE|FAMILY|REPOSITORY)\b/);
     expect(dry.summary).toContain('IAM policy this run needs');
     expect(dry.summary).toContain(`arn:aws:ecs:us-east-1:${ACCOUNT}:service/default/iam-dry`);

@@ -12,6 +12,7 @@ import { seedLoadBalancer, type SeededLoadBalancer } from '../../sandbox/elbv2/s
 import { startEnvironment, type Environment, type EnvironmentOptions } from '../../sandbox/environment.js';
 import type { GitHubSandbox } from '../../sandbox/github/server.js';
 import { runAction } from '../../sandbox/runner.js';
+import type { AwsSandbox } from '../../sandbox/server.js';
 import { createRepositories, sandboxEcs, waitSteady } from '../../sandbox/seed.js';
 
 /** Helpers for the preview e2e tests: a template service as a team has it, and a run on a PR event. */
@@ -105,11 +106,22 @@ export async function startWebBehindAlb(
   const ecs = sandboxEcs(environment.env);
   const elb = sandboxElb(environment);
   await createRepositories(environment.env, ...repositories);
-  const alb = seedLoadBalancer(environment.aws, { name: 'web', ...lb });
-  await seedTemplate(ecs, 'web', {
+  const alb = await seedTemplateBehindAlb(environment.aws, ecs, 'web', lb);
+  return { environment, ecs, elb, alb };
+}
+
+/** A load balancer named after `service` (unless `lb` names it), and the template `service` behind it. */
+export async function seedTemplateBehindAlb(
+  aws: AwsSandbox,
+  ecs: ECSClient,
+  service: string,
+  lb: Parameters<typeof seedLoadBalancer>[1],
+): Promise<SeededLoadBalancer> {
+  const alb = seedLoadBalancer(aws, { name: service, ...lb });
+  await seedTemplate(ecs, service, {
     loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
   });
-  return { environment, ecs, elb, alb };
+  return alb;
 }
 
 /** Points `service` at a new revision of its family running `image` (as another deploy would), and waits. */

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { seedLoadBalancer } from '../../sandbox/elbv2/seed.js';
 import type { PolicyDocument } from '../../sandbox/iam-policy.js';
 import { errorLines } from '../../sandbox/runner.js';
 import { sandboxEcs } from '../../sandbox/seed.js';
@@ -14,6 +13,7 @@ import {
   type PreviewEnvironment,
   runOnPullRequest,
   seedTemplate,
+  seedTemplateBehindAlb,
   startPreviewEnvironment,
 } from './preview-helpers.js';
 
@@ -84,13 +84,9 @@ describe('opening a preview without a permission its creation needs', () => {
   }, 120_000);
 
   it('behind a load balancer, no elasticloadbalancing:CreateRule: named before any write', async () => {
-    const alb = seedLoadBalancer(environment.aws, {
-      name: 'pp-alb',
+    const alb = await seedTemplateBehindAlb(environment.aws, ecs, 'pp-alb', {
       listeners: [{ port: 443, protocol: 'HTTPS' }],
       targetGroup: { Port: 80 },
-    });
-    await seedTemplate(ecs, 'pp-alb', {
-      loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'app', containerPort: 80 }],
     });
     const names = { ...namesFor('pp-alb'), LOAD_BALANCER: 'pp-alb' };
     const result = await openAs(12, [without(policy('preview', names), 'elasticloadbalancing:CreateRule')], {
