@@ -8,29 +8,25 @@ import {
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
   DescribeListenersCommand,
-  DescribeRulesCommand,
-  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   type ElasticLoadBalancingV2Client,
-  type Rule,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LoadBalancer, Service } from '@aws-sdk/client-ecs';
 import { createElbv2Client } from '../aws/clients.js';
 import type { PermissionCheck } from '../aws/simulate.js';
-import { accessDenied, classifyAwsError, describeAwsError, isNamed } from '../aws/errors.js';
+import { isNamed } from '../aws/errors.js';
 import { inputError, UserError } from '../errors.js';
 import { Poller } from '../poll/poller.js';
 import type { Logger } from '../report/log.js';
 import {
-  forwardsTo,
-  hasOwnerTag,
   lowestFreePriority,
   previewTargetGroupInput,
   previewTargetGroupName,
   PREVIEW_TAG,
   takenPriorities,
 } from './alb-rules.js';
+import { elbCall, isOwned, listenerRules, ownRule, targetGroupNamed } from './preview-alb-elbv2.js';
 
 /** Where the preview's rule goes and whose it is. */
 export interface PreviewAlbTarget {
@@ -42,77 +38,6 @@ export interface PreviewAlbTarget {
   owner: string;
   /** The preview service's name (its target group's name comes from it). */
   previewName: string;
-}
-
-/** The refusals this module decides on itself (a missing group, a taken priority, a group still in use). */
-const HANDLED = [
-  'TargetGroupNotFoundException',
-  'ListenerNotFoundException',
-  'PriorityInUseException',
-  'ResourceInUseException',
-];
-
-/**
- * A denied ELBv2 call as one line naming the IAM action; any other refusal (a host ELBv2 will not take, a
- * quota) as one line saying what was being done; transient errors and the handled ones as they came.
- */
-async function call<T>(doing: string, action: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const kind = classifyAwsError(err);
-    if (kind === 'denied') throw accessDenied(doing, `elasticloadbalancing:${action}`, err);
-    if (kind === 'fatal' && !HANDLED.some((name) => isNamed(err, name)))
-      throw new UserError(`ELBv2 refused ${doing}: ${describeAwsError(err)}`);
-    throw err;
-  }
-}
-
-async function listenerRules(elb: ElasticLoadBalancingV2Client, listenerArn: string): Promise<Rule[]> {
-  const rules: Rule[] = [];
-  let Marker: string | undefined;
-  do {
-    const out = await call('reading the listener rules', 'DescribeRules', () =>
-      elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn, ...(Marker ? { Marker } : {}) })),
-    );
-    rules.push(...(out.Rules ?? []));
-    Marker = out.NextMarker;
-  } while (Marker);
-  return rules;
-}
-
-async function targetGroupNamed(
-  elb: ElasticLoadBalancingV2Client,
-  name: string,
-): Promise<TargetGroup | undefined> {
-  try {
-    const out = await call(`reading target group ${name}`, 'DescribeTargetGroups', () =>
-      elb.send(new DescribeTargetGroupsCommand({ Names: [name] })),
-    );
-    return out.TargetGroups?.[0];
-  } catch (err) {
-    if (isNamed(err, 'TargetGroupNotFoundException')) return undefined;
-    throw err;
-  }
-}
-
-async function isOwned(elb: ElasticLoadBalancingV2Client, arn: string, owner: string): Promise<boolean> {
-  const out = await call('reading tags', 'DescribeTags', () =>
-    elb.send(new DescribeTagsCommand({ ResourceArns: [arn] })),
-  );
-  return hasOwnerTag(out.TagDescriptions?.[0]?.Tags, owner);
-}
-
-/** The preview's rule: one forwarding to its target group and tagged as its own. */
-async function ownRule(
-  elb: ElasticLoadBalancingV2Client,
-  rules: Rule[],
-  targetGroupArn: string,
-  owner: string,
-): Promise<Rule | undefined> {
-  for (const rule of rules.filter((r) => !r.IsDefault && forwardsTo(r, targetGroupArn)))
-    if (rule.RuleArn && (await isOwned(elb, rule.RuleArn, owner))) return rule;
-  return undefined;
 }
 
 /** ELBv2's longest host-header condition value. */
@@ -141,7 +66,7 @@ export async function planPreviewAlb(target: PreviewAlbTarget, template: Service
   const elb = await createElbv2Client(target.region);
   const { listenerArn } = target;
   try {
-    await call(`reading listener ${listenerArn}`, 'DescribeListeners', () =>
+    await elbCall(`reading listener ${listenerArn}`, 'DescribeListeners', () =>
       elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] })),
     );
   } catch (err) {
@@ -159,7 +84,7 @@ export async function planPreviewAlb(target: PreviewAlbTarget, template: Service
     );
   }
   const templateArn = lb.targetGroupArn;
-  const out = await call('reading the service target group', 'DescribeTargetGroups', () =>
+  const out = await elbCall('reading the service target group', 'DescribeTargetGroups', () =>
     elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [templateArn] })),
   );
   const templateGroup = out.TargetGroups?.[0];
@@ -200,7 +125,7 @@ async function ensureTargetGroup(
     log(`Target group ${name} exists (kept)`);
     return found.TargetGroupArn;
   }
-  const out = await call(
+  const out = await elbCall(
     `creating target group ${name}`,
     'CreateTargetGroup (and elasticloadbalancing:AddTags)',
     () => elb.send(new CreateTargetGroupCommand(previewTargetGroupInput(template, name, target.owner))),
@@ -232,7 +157,7 @@ async function ensureRule(
     if (priority === undefined)
       throw new UserError(`Listener ${target.listenerArn} has no free rule priority.`);
     try {
-      await call(`adding a rule for ${target.host}`, 'CreateRule (and elasticloadbalancing:AddTags)', () =>
+      await elbCall(`adding a rule for ${target.host}`, 'CreateRule (and elasticloadbalancing:AddTags)', () =>
         elb.send(
           new CreateRuleCommand({
             ListenerArn: target.listenerArn,
@@ -277,7 +202,9 @@ export async function removePreviewAlb(
   const own = await ownRule(elb, rules, arn, target.owner);
   if (own?.RuleArn) {
     const RuleArn = own.RuleArn;
-    await call('deleting the preview rule', 'DeleteRule', () => elb.send(new DeleteRuleCommand({ RuleArn })));
+    await elbCall('deleting the preview rule', 'DeleteRule', () =>
+      elb.send(new DeleteRuleCommand({ RuleArn })),
+    );
     removed.push(`listener rule at priority ${own.Priority}`);
   }
   const poller = new Poller({
@@ -288,7 +215,7 @@ export async function removePreviewAlb(
   const done = await poller.until(
     async () => {
       try {
-        await call(`deleting target group ${name}`, 'DeleteTargetGroup', () =>
+        await elbCall(`deleting target group ${name}`, 'DeleteTargetGroup', () =>
           elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn })),
         );
         return { done: true };

@@ -5,12 +5,13 @@
 // says so: another repository's PR of the same number, or the main service, is never taken for it.
 import {
   DescribeTaskDefinitionCommand,
-  ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
+  paginateListTaskDefinitionFamilies,
   type ECSClient,
   type Tag,
 } from '@aws-sdk/client-ecs';
 import { accessDenied, classifyAwsError } from '../aws/errors.js';
+import { allPages } from '../aws/pages.js';
 
 /** Pure: the families that can be pull request `number`'s preview (previewFamily always ends so). */
 export function candidateFamilies(families: string[], number: number): string[] {
@@ -26,18 +27,14 @@ async function denied<T>(doing: string, action: string, fn: () => Promise<T>): P
   }
 }
 
-async function allFamilies(ecs: ECSClient): Promise<string[]> {
-  const families: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await denied('listing task-definition families', 'ListTaskDefinitionFamilies', () =>
+function allFamilies(ecs: ECSClient): Promise<string[]> {
+  return denied('listing task-definition families', 'ListTaskDefinitionFamilies', () =>
+    allPages(
       // ALL: a family whose revisions an earlier close deregistered but could not delete is still ours.
-      ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ALL', ...(nextToken ? { nextToken } : {}) })),
-    );
-    families.push(...(out.families ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return families;
+      paginateListTaskDefinitionFamilies({ client: ecs }, { status: 'ALL' }),
+      (page) => page.families,
+    ),
+  );
 }
 
 /** The family's newest revision, ACTIVE first (a deregistered family's newest INACTIVE one otherwise). */

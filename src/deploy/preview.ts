@@ -4,7 +4,7 @@ import {
   DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
-  ListTaskDefinitionsCommand,
+  paginateListTaskDefinitions,
   UpdateServiceCommand,
   type DeploymentConfiguration,
   type DeploymentController,
@@ -14,6 +14,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ecs';
 import { accessDenied, classifyAwsError, describeAwsError } from '../aws/errors.js';
+import { allPages } from '../aws/pages.js';
 import { UserError } from '../errors.js';
 import { Poller, waitOptions, type PollOptions } from '../poll/poller.js';
 import { sameTaskDefinition } from './rollout/identify.js';
@@ -182,15 +183,10 @@ export interface PreviewRemoval {
 }
 
 async function listFamily(ecs: ECSClient, family: string, status: 'ACTIVE' | 'INACTIVE'): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ecs.send(
-      new ListTaskDefinitionsCommand({ familyPrefix: family, status, ...(nextToken ? { nextToken } : {}) }),
-    );
-    arns.push(...(out.taskDefinitionArns ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
+  const arns = await allPages(
+    paginateListTaskDefinitions({ client: ecs }, { familyPrefix: family, status }),
+    (page) => page.taskDefinitionArns,
+  );
   // familyPrefix matches whole family names on ECS, but say it here too: another family must never go.
   return arns.filter((arn) => arn.split('/').at(-1)?.replace(/:\d+$/, '') === family);
 }

@@ -1,11 +1,12 @@
 import {
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
-  ListServicesCommand,
-  ListTaskDefinitionsCommand,
+  paginateListServices,
+  paginateListTaskDefinitions,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { errorName } from '../aws/errors.js';
+import { allPages } from '../aws/pages.js';
 import { errorMessage } from '../errors.js';
 import { parseRevision, revisionName } from '../aws/arn.js';
 
@@ -47,33 +48,19 @@ export interface CleanupResult {
   warnings: string[];
 }
 
-async function activeRevisions(ecs: ECSClient, family: string): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ecs.send(
-      new ListTaskDefinitionsCommand({
-        familyPrefix: family,
-        status: 'ACTIVE',
-        sort: 'DESC',
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
-    arns.push(...(out.taskDefinitionArns ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return arns;
+function activeRevisions(ecs: ECSClient, family: string): Promise<string[]> {
+  return allPages(
+    paginateListTaskDefinitions({ client: ecs }, { familyPrefix: family, status: 'ACTIVE', sort: 'DESC' }),
+    (page) => page.taskDefinitionArns,
+  );
 }
 
 /** Every revision a service of the cluster runs or still drains (all deployments, not only PRIMARY). */
 export async function revisionsInUse(ecs: ECSClient, cluster: string): Promise<Set<string>> {
-  const services: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ecs.send(new ListServicesCommand({ cluster, ...(nextToken ? { nextToken } : {}) }));
-    services.push(...(out.serviceArns ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
+  const services = await allPages(
+    paginateListServices({ client: ecs }, { cluster }),
+    (page) => page.serviceArns,
+  );
   const used = new Set<string>();
   for (let i = 0; i < services.length; i += 10) {
     const out = await ecs.send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10) }));

@@ -41,11 +41,25 @@ beforeEach(() => {
   elb
     .on(DescribeTagsCommand)
     .resolves({ TagDescriptions: [{ Tags: [{ Key: 'ecs-ship:preview', Value: OWNER }] }] });
-  elb.on(DescribeRulesCommand).resolves({
-    Rules: [
-      { RuleArn: RULE, Priority: '4', IsDefault: false, Actions: [{ Type: 'forward', TargetGroupArn: TG }] },
-      { RuleArn: 'default', Priority: 'default', IsDefault: true, Actions: [] },
-    ],
+  // Two pages, as ELBv2 pages them: the preview's rule is only on the one asked for with the first's marker.
+  elb.on(DescribeRulesCommand).callsFake((input: { Marker?: string }) => {
+    if (input.Marker === undefined)
+      return {
+        Rules: [{ RuleArn: 'default', Priority: 'default', IsDefault: true, Actions: [] }],
+        NextMarker: '1',
+      };
+    if (input.Marker === '1')
+      return {
+        Rules: [
+          {
+            RuleArn: RULE,
+            Priority: '4',
+            IsDefault: false,
+            Actions: [{ Type: 'forward', TargetGroupArn: TG }],
+          },
+        ],
+      };
+    throw new Error(`no page for Marker ${input.Marker}`);
   });
   elb.on(DeleteRuleCommand).resolves({});
 });

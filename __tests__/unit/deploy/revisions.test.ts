@@ -7,6 +7,8 @@ import {
   ECSClient,
   ListServicesCommand,
   ListTaskDefinitionsCommand,
+  type ListServicesCommandInput,
+  type ListTaskDefinitionsCommandInput,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cleanupRevisions, planCleanup } from '../../../src/deploy/revisions.js';
@@ -14,6 +16,20 @@ import { cleanupRevisions, planCleanup } from '../../../src/deploy/revisions.js'
 const ARN = (family: string, rev: number) =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${rev}`;
 const web = (rev: number) => ARN('web', rev);
+
+/**
+ * A list answered as ECS pages it: each page but the last names the next one's token, a token it never gave
+ * is refused. `asked` records every request as it was when sent (the SDK's paginator reuses one input).
+ */
+function paged<Input extends { nextToken?: string | undefined }, Page>(pages: Page[], asked: Input[]) {
+  return (input: Input) => {
+    asked.push({ ...input });
+    const i = input.nextToken === undefined ? 0 : pages.findIndex((_, n) => `page-${n}` === input.nextToken);
+    const page = pages[i];
+    if (i < 0 || !page) throw new Error(`no page for nextToken ${input.nextToken}`);
+    return { ...page, ...(i + 1 < pages.length ? { nextToken: `page-${i + 1}` } : {}) };
+  };
+}
 
 describe('planCleanup', () => {
   it.each<[string, string[], number, string[], string[], string[]]>([
@@ -60,19 +76,30 @@ describe('cleanupRevisions', () => {
   const ecs = new ECSClient({ region: 'us-east-1' });
   let lines: string[] = [];
   const log = (line: string) => lines.push(line);
+  let revisionPages: ListTaskDefinitionsCommandInput[] = [];
+  let servicePages: ListServicesCommandInput[] = [];
 
   beforeEach(() => {
     ecsMock.reset();
     lines = [];
-    // Two pages of revisions and two pages of services, as ECS pages them.
+    revisionPages = [];
+    servicePages = [];
+    // Three pages of revisions and two of services: web:1 and the canary service are only on the last.
     ecsMock
       .on(ListTaskDefinitionsCommand)
-      .resolvesOnce({ taskDefinitionArns: [web(6), web(5), web(4)], nextToken: 'p2' })
-      .resolves({ taskDefinitionArns: [web(3), web(2), web(1)] });
+      .callsFake(
+        paged(
+          [
+            { taskDefinitionArns: [web(6), web(5)] },
+            { taskDefinitionArns: [web(4), web(3)] },
+            { taskDefinitionArns: [web(2), web(1)] },
+          ],
+          revisionPages,
+        ),
+      );
     ecsMock
       .on(ListServicesCommand)
-      .resolvesOnce({ serviceArns: ['svc-web'], nextToken: 's2' })
-      .resolves({ serviceArns: ['svc-canary'] });
+      .callsFake(paged([{ serviceArns: ['svc-web'] }, { serviceArns: ['svc-canary'] }], servicePages));
     ecsMock.on(DescribeServicesCommand).resolves({
       services: [
         { serviceName: 'web', taskDefinition: web(6), deployments: [{ taskDefinition: web(6) }] },
@@ -97,11 +124,13 @@ describe('cleanupRevisions', () => {
     expect(
       ecsMock.commandCalls(DeregisterTaskDefinitionCommand).map((c) => c.args[0].input.taskDefinition),
     ).toEqual([web(4), web(1)]);
-    expect(ecsMock.commandCalls(ListTaskDefinitionsCommand)[0]?.args[0].input).toEqual({
-      familyPrefix: 'web',
-      status: 'ACTIVE',
-      sort: 'DESC',
-    });
+    const revisionsOfWeb = { familyPrefix: 'web', status: 'ACTIVE', sort: 'DESC' };
+    expect(revisionPages).toEqual([
+      revisionsOfWeb,
+      { ...revisionsOfWeb, nextToken: 'page-1' },
+      { ...revisionsOfWeb, nextToken: 'page-2' },
+    ]);
+    expect(servicePages).toEqual([{ cluster: 'prod' }, { cluster: 'prod', nextToken: 'page-1' }]);
     expect(ecsMock.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toEqual({
       cluster: 'prod',
       services: ['svc-web', 'svc-canary'],
