@@ -12,12 +12,8 @@ import {
 import type { Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fakeClock } from '../../poll/fake-clock.js';
-import {
-  appSpecContent,
-  deployWithCodeDeploy,
-  judgeCodeDeploy,
-  targetLines,
-} from '../../../../src/deploy/codedeploy/deployment.js';
+import { appSpecContent, deployWithCodeDeploy } from '../../../../src/deploy/codedeploy/deployment.js';
+import { judgeCodeDeploy, targetLines } from '../../../../src/deploy/codedeploy/verdict.js';
 import { ChangedLines } from '../../../../src/poll/changed-lines.js';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:8';
