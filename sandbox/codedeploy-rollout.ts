@@ -7,8 +7,7 @@ import {
   type CodeDeployState,
   type LifecycleEvent,
 } from './codedeploy-model.js';
-import { lastGoodDeployment, rollBack } from './ecs/deployments.js';
-import { startDeployment } from './ecs/services.js';
+import { lastGoodDeployment, rollBack, startDeployment } from './ecs/deployments.js';
 import { findTaskDefinition } from './ecs/taskdefs.js';
 import type { Clock } from './ecs/tasks.js';
 import { serviceDeploymentView } from './ecs/views.js';

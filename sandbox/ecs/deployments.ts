@@ -1,5 +1,98 @@
 import { AwsError } from '../http.js';
-import { addEvent, type Deployment, type EcsState, type Service, type ServiceDeployment } from './model.js';
+import {
+  addEvent,
+  arn,
+  breakerThreshold,
+  newDeploymentId,
+  newRevisionId,
+  newServiceDeploymentId,
+  type Deployment,
+  type EcsState,
+  type Service,
+  type ServiceDeployment,
+  type TaskDefinition,
+} from './model.js';
+
+// A service's deployments: starting one (with its service revision and service deployment), going back to the
+// last good one, and StopServiceDeployment.
+
+/**
+ * Makes `td` the PRIMARY deployment with its own service revision and service deployment; whatever
+ * deployment was in progress is superseded, as ECS does.
+ */
+export function startDeployment(
+  state: EcsState,
+  service: Service,
+  td: TaskDefinition,
+  now: number,
+): Deployment {
+  const revisionArn = arn(
+    state.region,
+    `service-revision/${service.clusterName}/${service.name}/${newRevisionId()}`,
+  );
+  state.serviceRevisions.set(revisionArn, {
+    arn: revisionArn,
+    serviceArn: service.arn,
+    clusterArn: service.clusterArn,
+    taskDefinitionArn: td.arn,
+    launchType: service.launchType,
+    createdAt: now,
+    networkConfiguration: service.networkConfiguration,
+    loadBalancers: service.loadBalancers,
+  });
+  const sdArn = arn(
+    state.region,
+    `service-deployment/${service.clusterName}/${service.name}/${newServiceDeploymentId()}`,
+  );
+  const previous = service.currentServiceDeploymentArn
+    ? state.serviceDeployments.get(service.currentServiceDeploymentArn)
+    : undefined;
+  if (previous && ['PENDING', 'IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'].includes(previous.status)) {
+    previous.status = 'STOPPED';
+    previous.statusReason = 'Service deployment was superseded by a new service deployment.';
+    previous.stoppedAt = now;
+    previous.updatedAt = now;
+    previous.finishedAt = now;
+  }
+  const id = newDeploymentId();
+  const cfg = service.deploymentConfiguration;
+  state.serviceDeployments.set(sdArn, {
+    arn: sdArn,
+    serviceArn: service.arn,
+    clusterArn: service.clusterArn,
+    serviceName: service.name,
+    createdAt: now,
+    updatedAt: now,
+    status: 'PENDING',
+    targetRevisionArn: revisionArn,
+    sourceRevisionArns: service.deployments.map((d) => d.serviceRevisionArn),
+    deploymentConfiguration: structuredClone(cfg),
+    circuitBreaker: {
+      status: cfg.deploymentCircuitBreaker.enable ? 'MONITORING' : 'DISABLED',
+      failureCount: 0,
+      threshold: breakerThreshold(service.desiredCount),
+    },
+    deploymentId: id,
+  });
+  for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+  const deployment: Deployment = {
+    id,
+    status: 'PRIMARY',
+    taskDefinitionArn: td.arn,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: 'ECS deployment ' + id + ' in progress.',
+    serviceDeploymentArn: sdArn,
+    serviceRevisionArn: revisionArn,
+    nextLaunchAt: now,
+  };
+  service.deployments.unshift(deployment);
+  service.taskDefinitionArn = td.arn;
+  service.currentServiceDeploymentArn = sdArn;
+  return deployment;
+}
 
 /** The deployment ECS goes back to: the newest other one that once completed (the last good revision). */
 export function lastGoodDeployment(service: Service, failing: Deployment): Deployment | undefined {
