@@ -25,7 +25,7 @@ export function startPreviewEnvironment(opts: EnvironmentOptions = {}): Promise<
 }
 
 /** An ELBv2 client for the sandbox, with the environment's own keys. */
-export function sandboxElb(environment: Environment): ElasticLoadBalancingV2Client {
+function sandboxElb(environment: Environment): ElasticLoadBalancingV2Client {
   return new ElasticLoadBalancingV2Client({
     region: 'us-east-1',
     endpoint: environment.aws.endpoint,
